@@ -1,0 +1,123 @@
+"""conv_layer: one 3x3 stride-1 'same' convolution as hardware: sliding_window -> mvu -> requant.
+
+``binary=True``: the XNOR-popcount Base block.  The window holds the full-precision residual-stream
+pixels (zero padded *before* Sign, so padding binarises to +1 exactly as in the model); the mvu takes
+the sign bits of all 9*C taps and the centre tap rides along as the mvu sideband to requant's residual
+input, so the line buffer is also the residual skip buffer.  ``binary=False``: a multi-bit conv
+(head, tail) whose bias is added in requant.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from hw.layers.mvu import acc_width, mvu_ref, pack_weights
+from hw.layers.requant import RequantParams, requant_ref
+from hw.layers.sliding_window import sliding_window_ref
+from hw.numerics import sign_bit
+
+
+def divisors(n: int) -> list[int]:
+    return [d for d in range(1, n + 1) if n % d == 0]
+
+
+@dataclass
+class ConvLayer:
+    """A conv layer in integer form.
+
+    weights: [c_out, 9*c_in]; column ``(3*ky + kx)*c_in + c`` holds W[o, c, ky, kx] (the sliding-window
+    tap order); bits {0,1} (1 = +1) when binary, signed ints otherwise.  Input elements are
+    ``in_width``-bit integers (signed per ``in_signed``); the output is requant's Y format.
+    """
+
+    name: str
+    binary: bool
+    c_in: int
+    c_out: int
+    in_width: int
+    in_signed: bool
+    w_width: int
+    weights: np.ndarray
+    requant: RequantParams
+    pe: int = 1
+    simd: int = 1
+
+    def __post_init__(self):
+        if self.weights.shape != (self.c_out, 9 * self.c_in):
+            raise ValueError(f"{self.name}: weights shape {self.weights.shape} != {(self.c_out, 9 * self.c_in)}")
+        self.set_folding(self.pe, self.simd)
+
+    @property
+    def mw(self) -> int:
+        return 9 * self.c_in
+
+    @property
+    def mh(self) -> int:
+        return self.c_out
+
+    @property
+    def acc_width(self) -> int:
+        return acc_width(self.mw, self.binary, self.in_width, self.in_signed, 1 if self.binary else self.w_width)
+
+    @property
+    def out_width(self) -> int:
+        return self.requant.Y_WIDTH
+
+    def set_folding(self, pe: int, simd: int) -> None:
+        if self.mh % pe or self.mw % simd:
+            raise ValueError(f"{self.name}: PE={pe} must divide MH={self.mh} and SIMD={simd} must divide MW={self.mw}")
+        self.pe, self.simd = pe, simd
+        self.requant = replace(self.requant, PE=pe, ACC_WIDTH=self.acc_width)
+
+    def cycles_per_pixel(self) -> int:
+        """mvu cycles per output pixel, NF * SF (requant needs C/PE <= that, the window 1)."""
+        return (self.mh // self.pe) * (self.mw // self.simd)
+
+    def execute(self, x: np.ndarray) -> np.ndarray:
+        """x[H, W, c_in] ints -> y[H, W, c_out] ints, bit-exact with the RTL."""
+        h, w, _ = x.shape
+        win = sliding_window_ref(x, replicate=False).reshape(h * w, 9, self.c_in)
+        flat = win.reshape(h * w, self.mw)
+        acc = mvu_ref(sign_bit(flat) if self.binary else flat, self.weights, self.binary)
+        res = win[:, 4, :] if self.requant.HAS_RESIDUAL else None
+        return requant_ref(acc, res, self.requant).reshape(h, w, self.c_out)
+
+    def verilog_params(self) -> dict[str, str]:
+        """Parameters of hw/rtl/conv_layer.v as Verilog literals."""
+        mvu_w = 1 if self.binary else self.w_width
+        p = {
+            "C_IN": str(self.c_in), "C_OUT": str(self.c_out), "EW": str(self.in_width),
+            "IN_SIGNED": str(int(self.in_signed)), "BINARY": str(int(self.binary)),
+            "PE": str(self.pe), "SIMD": str(self.simd), "W_WIDTH": str(mvu_w), "ACC_WIDTH": str(self.acc_width),
+            "WEIGHTS": f"{self.mh * self.mw * mvu_w}'h{pack_weights(self.weights, mvu_w):x}",
+        }
+        for k, v in self.requant.verilog_param_literals().items():
+            if k not in ("C", "PE", "ACC_WIDTH"):
+                p["RQ_" + k] = v
+        return p
+
+    def summary(self) -> dict:
+        return {"name": self.name, "type": "xnor_popcount" if self.binary else "mac", "c_in": self.c_in,
+                "c_out": self.c_out, "MW": self.mw, "MH": self.mh, "PE": self.pe, "SIMD": self.simd,
+                "in_width": self.in_width, "acc_width": self.acc_width, "out_width": self.out_width,
+                "cycles_per_pixel": self.cycles_per_pixel(), "has_prelu": self.requant.HAS_PRELU,
+                "has_residual": self.requant.HAS_RESIDUAL}
+
+
+def choose_folding(layer: ConvLayer, target_cycles: int) -> tuple[int, int]:
+    """Cheapest (PE, SIMD) with NF*SF <= target (fewest PE*SIMD lanes; then widest SIMD).
+
+    Raises if even the fully parallel layer misses the target.
+    """
+    best = None
+    for pe in divisors(layer.mh):
+        for simd in divisors(layer.mw):
+            cyc = (layer.mh // pe) * (layer.mw // simd)
+            if cyc <= target_cycles:
+                key = (pe * simd, -simd)
+                if best is None or key < best[0]:
+                    best = (key, pe, simd)
+    if best is None:
+        raise ValueError(f"{layer.name}: cannot reach {target_cycles} cycles/pixel")
+    return best[1], best[2]

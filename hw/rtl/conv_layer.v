@@ -1,0 +1,126 @@
+// conv_layer: one 3x3, stride-1, 'same' convolution as a streaming layer:
+//   sliding_window (zero padding) -> mvu (XNOR-popcount or multi-bit MAC, folded PE x SIMD) -> requant.
+// BINARY=1 (the Base binary block): the window holds the full-precision residual-stream pixels, so the
+// zero padding happens before Sign (0 -> +1, hw/numerics.sign_bit); the mvu takes bit ~msb of every tap
+// element, and the centre tap travels as the mvu sideband to requant's residual input (the line buffer
+// doubles as the residual skip buffer: no separate FIFO, and no deadlock by construction).
+// BINARY=0: multi-bit conv (head/tail); the bias is requant's B.
+`resetall
+`default_nettype none
+
+module conv_layer #(
+    parameter integer C_IN = 32,            // input channels
+    parameter integer C_OUT = 32,           // output channels (MH)
+    parameter integer EW = 8,               // input element width
+    parameter integer IN_SIGNED = 1,        // input elements are two's complement
+    parameter integer BINARY = 1,           // 1: XNOR-popcount on the signs of the inputs; 0: multi-bit MAC
+    parameter integer PE = 1,               // mvu output channels in parallel (and requant channels per cycle)
+    parameter integer SIMD = 288,           // mvu inputs in parallel
+    parameter integer W_WIDTH = 1,          // weight width (1 when BINARY)
+    parameter integer ACC_WIDTH = 10,       // accumulator width (from the dot-product bound)
+    parameter [C_OUT*9*C_IN*W_WIDTH-1:0] WEIGHTS = 0,  // W[h][w] at (h*9*C_IN + w)*W_WIDTH, w = tap*C_IN + c
+    parameter integer MAX_W = 128,          // maximum frame width (line-buffer depth)
+    parameter integer DIM_BITS = 12,        // width of cfg_width / cfg_height
+    parameter integer RQ_K_WIDTH = 10,      // requant: per-channel scale width
+    parameter integer RQ_B_WIDTH = 18,      // requant: per-channel bias width
+    parameter integer RQ_S1 = 0,            // requant: first rounding shift
+    parameter integer RQ_T_WIDTH = 12,      // requant: t width
+    parameter integer RQ_HAS_PRELU = 0,     // requant: RPReLU present
+    parameter integer RQ_BETA_WIDTH = 8,    // requant: PReLU slope width
+    parameter integer RQ_BETA_FRAC = 0,     // requant: PReLU slope fraction bits
+    parameter integer RQ_ZETA_WIDTH = 18,   // requant: RPReLU output shift width
+    parameter integer RQ_S2 = 0,            // requant: second rounding shift
+    parameter integer RQ_Y_WIDTH = 8,       // requant: output width
+    parameter integer RQ_Y_SIGNED = 1,      // requant: output signed
+    parameter integer RQ_HAS_RESIDUAL = 0,  // requant: add the centre tap (needs C_IN == C_OUT, EW == RQ_Y_WIDTH)
+    parameter [C_OUT*RQ_K_WIDTH-1:0] RQ_K = 0,        // requant: per-channel scale
+    parameter [C_OUT*RQ_B_WIDTH-1:0] RQ_B = 0,        // requant: per-channel bias
+    parameter [C_OUT*RQ_BETA_WIDTH-1:0] RQ_BETA = 0,  // requant: per-channel PReLU slope
+    parameter [C_OUT*RQ_ZETA_WIDTH-1:0] RQ_ZETA = 0   // requant: per-channel RPReLU output shift
+) (
+    input  wire                        clk,
+    input  wire                        rst,
+    input  wire [DIM_BITS-1:0]         cfg_width,
+    input  wire [DIM_BITS-1:0]         cfg_height,
+    input  wire [C_IN*EW-1:0]          s_axis_tdata,
+    input  wire                        s_axis_tvalid,
+    output wire                        s_axis_tready,
+    output wire [C_OUT*RQ_Y_WIDTH-1:0] m_axis_tdata,
+    output wire                        m_axis_tvalid,
+    input  wire                        m_axis_tready
+);
+
+localparam integer MW = 9 * C_IN;
+localparam integer X_WIDTH = (BINARY != 0) ? 1 : EW;
+localparam integer SIDE_WIDTH = (RQ_HAS_RESIDUAL != 0) ? C_IN * EW : 1;
+localparam integer RQ_IN = C_OUT * ACC_WIDTH + ((RQ_HAS_RESIDUAL != 0) ? C_OUT * RQ_Y_WIDTH : 0);
+
+initial begin
+    if (RQ_HAS_RESIDUAL != 0 && (C_IN != C_OUT || EW != RQ_Y_WIDTH))
+        $error("%m: a residual layer needs C_IN == C_OUT and EW == RQ_Y_WIDTH");
+    if (BINARY != 0 && W_WIDTH != 1)
+        $error("%m: BINARY needs W_WIDTH == 1");
+end
+
+// ---- sliding window over the full-precision input
+wire [9*C_IN*EW-1:0] win_tdata;
+wire                 win_tvalid, win_tready;
+
+sliding_window #(.C(C_IN), .EW(EW), .MAX_W(MAX_W), .DIM_BITS(DIM_BITS), .REPLICATE(0)) window (
+    .clk(clk), .rst(rst), .cfg_width(cfg_width), .cfg_height(cfg_height),
+    .s_axis_tdata(s_axis_tdata), .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready),
+    .m_axis_tdata(win_tdata), .m_axis_tvalid(win_tvalid), .m_axis_tready(win_tready)
+);
+
+// ---- mvu input: signs (binary) or the elements themselves, plus the centre tap as sideband
+wire [MW*X_WIDTH-1:0] x_vec;
+wire [SIDE_WIDTH-1:0] side;
+genvar i;
+generate
+    if (BINARY != 0) begin : g_sign
+        for (i = 0; i < MW; i = i + 1) begin : g_bit
+            assign x_vec[i] = ~win_tdata[i*EW + EW-1];  // x >= 0 -> +1 (bit 1)
+        end
+    end else begin : g_multibit
+        assign x_vec = win_tdata;
+    end
+    if (RQ_HAS_RESIDUAL != 0) begin : g_side
+        assign side = win_tdata[4*C_IN*EW +: C_IN*EW];
+    end else begin : g_noside
+        assign side = 1'b0;
+    end
+endgenerate
+
+wire [SIDE_WIDTH+C_OUT*ACC_WIDTH-1:0] acc_tdata;
+wire                                  acc_tvalid, acc_tready;
+
+mvu #(.MW(MW), .MH(C_OUT), .PE(PE), .SIMD(SIMD), .BINARY(BINARY), .IN_WIDTH(X_WIDTH), .IN_SIGNED(IN_SIGNED),
+      .W_WIDTH(W_WIDTH), .ACC_WIDTH(ACC_WIDTH), .SIDE_WIDTH(SIDE_WIDTH), .WEIGHTS(WEIGHTS)) matmul (
+    .clk(clk), .rst(rst),
+    .s_axis_tdata({side, x_vec}), .s_axis_tvalid(win_tvalid), .s_axis_tready(win_tready),
+    .m_axis_tdata(acc_tdata), .m_axis_tvalid(acc_tvalid), .m_axis_tready(acc_tready)
+);
+
+// ---- requant input {res, acc}
+wire [RQ_IN-1:0] rq_in;
+generate
+    if (RQ_HAS_RESIDUAL != 0) begin : g_res
+        assign rq_in = acc_tdata;  // {side = centre tap, acc}
+    end else begin : g_nores
+        assign rq_in = acc_tdata[C_OUT*ACC_WIDTH-1:0];
+        wire unused_side = acc_tdata[C_OUT*ACC_WIDTH];  // the 1-bit dummy sideband
+    end
+endgenerate
+
+requant #(.C(C_OUT), .PE(PE), .ACC_WIDTH(ACC_WIDTH), .K_WIDTH(RQ_K_WIDTH), .B_WIDTH(RQ_B_WIDTH), .S1(RQ_S1),
+          .T_WIDTH(RQ_T_WIDTH), .HAS_PRELU(RQ_HAS_PRELU), .BETA_WIDTH(RQ_BETA_WIDTH), .BETA_FRAC(RQ_BETA_FRAC),
+          .ZETA_WIDTH(RQ_ZETA_WIDTH), .S2(RQ_S2), .Y_WIDTH(RQ_Y_WIDTH), .Y_SIGNED(RQ_Y_SIGNED),
+          .HAS_RESIDUAL(RQ_HAS_RESIDUAL), .K(RQ_K), .B(RQ_B), .BETA(RQ_BETA), .ZETA(RQ_ZETA)) scale (
+    .clk(clk), .rst(rst),
+    .s_axis_tdata(rq_in), .s_axis_tvalid(acc_tvalid), .s_axis_tready(acc_tready),
+    .m_axis_tdata(m_axis_tdata), .m_axis_tvalid(m_axis_tvalid), .m_axis_tready(m_axis_tready)
+);
+
+endmodule
+
+`resetall

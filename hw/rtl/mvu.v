@@ -1,0 +1,450 @@
+// mvu -- matrix-vector unit folded by PE/SIMD (FINN-style MVAU), streaming, one vector per input beat.
+//
+//   y[h] = sum_w W[h][w] * x[w]       h < MH, w < MW
+//
+// BINARY = 1: x and W are bits (1 = +1, 0 = -1); y[h] = 2*popcount(~(x ^ W[h])) - MW (XNOR-popcount).
+// BINARY = 0: x are IN_WIDTH-bit (signed if IN_SIGNED), W are W_WIDTH-bit signed; multiply-accumulate.
+//
+// Folding: NF = MH/PE neuron folds x SF = MW/SIMD synapse folds. Every cycle PE dot products over SIMD
+// inputs are computed, so a vector takes NF*SF cycles; the next input vector is accepted while the
+// current one is computed (input skid register) and the finished result waits in a two-entry output
+// buffer while the next vector is computed, so the steady state is exactly NF*SF cycles per vector.
+//
+// Pipeline (all stages share one clock enable `ce`, which is a register: no combinational path from
+// m_axis_tready or s_axis_tvalid to any other output):
+//   issue     cur vector register + fold counters (nf, sf); x slice and weight ROM slice selected here
+//   product   register of the PE x SIMD element products (binary: XNOR bits)
+//   tree      PE adder trees over SIMD products (binary: 6:3 LUT compressors first), a register every
+//             two adder levels and at the root: TS = ceil(log2(leaves)/2) register stages
+//   acc       accumulate over SF synapse folds; at the last synapse fold the PE results go into the
+//             result register (neuron folds 0..NF-2) or, at the last neuron fold, straight into the
+//             output register together with the rest of the result vector and the sideband.
+// Latency (empty pipeline, no stalls): the output beat is valid NF*SF + TS + 1 cycles after the clock
+// edge that accepted the input beat.
+//
+// Streams: input beat {side, x}, x = MW elements of IN_WIDTH bits (element i at [i*IN_WIDTH +: IN_WIDTH]);
+// output beat {side, acc}, acc = MH signed ACC_WIDTH-bit results (element h at [h*ACC_WIDTH +: ACC_WIDTH]).
+// s_axis_tready and m_axis_tvalid/m_axis_tdata come straight from registers.
+`default_nettype none
+
+module mvu #(
+    parameter integer MW = 36,            // input vector length (synapses)
+    parameter integer MH = 8,             // output vector length (neurons)
+    parameter integer PE = 2,             // neurons computed in parallel; MH % PE == 0
+    parameter integer SIMD = 12,          // synapses computed in parallel per neuron; MW % SIMD == 0
+    parameter integer BINARY = 1,         // 1: XNOR-popcount on bipolar bits; 0: multi-bit MAC
+    parameter integer IN_WIDTH = 1,       // bits per input element (must be 1 when BINARY)
+    parameter integer IN_SIGNED = 0,      // multi-bit mode: inputs are two's complement (1) or unsigned (0)
+    parameter integer W_WIDTH = 1,        // bits per weight, signed (must be 1 when BINARY)
+    parameter integer ACC_WIDTH = 8,      // bits per signed result; must hold the worst-case dot product
+    parameter integer SIDE_WIDTH = 1,     // sideband bits passed through unchanged next to the result (>= 1)
+    parameter [MH*MW*W_WIDTH-1:0] WEIGHTS = 0  // W[h][w] at [(h*MW+w)*W_WIDTH +: W_WIDTH]
+) (
+    input  wire                            clk,
+    input  wire                            rst,            // synchronous, active high; control state only
+
+    input  wire [SIDE_WIDTH+MW*IN_WIDTH-1:0] s_axis_tdata,  // {side, x}
+    input  wire                            s_axis_tvalid,
+    output wire                            s_axis_tready,   // = !skid_valid (a register)
+
+    output reg  [SIDE_WIDTH+MH*ACC_WIDTH-1:0] m_axis_tdata, // {side, acc}
+    output reg                             m_axis_tvalid,
+    input  wire                            m_axis_tready
+);
+
+    // ------------------------------------------------------------------------------------------------
+    // Derived values
+    // ------------------------------------------------------------------------------------------------
+    function integer clog2;  // ceil(log2(v)), 0 for v <= 1
+        input integer v;
+        integer r;
+        begin
+            r = 0;
+            while ((1 << r) < v) r = r + 1;
+            clog2 = r;
+        end
+    endfunction
+
+    // Smallest signed width holding every dot product of n multi-bit elements (bound from the ranges).
+    function integer mac_bits;
+        input integer n;
+        input integer xw;
+        input integer xs;
+        input integer ww;
+        reg [63:0] xmax, xminm, wmax, wminm, pmax, pminm, hi, lo;
+        integer b, found;
+        begin
+            xmax  = (xs != 0) ? ((64'd1 << (xw - 1)) - 64'd1) : ((64'd1 << xw) - 64'd1);
+            xminm = (xs != 0) ? (64'd1 << (xw - 1)) : 64'd0;          // |min x|
+            wmax  = (64'd1 << (ww - 1)) - 64'd1;
+            wminm = 64'd1 << (ww - 1);                                 // |min w|
+            pmax  = (xmax * wmax > xminm * wminm) ? xmax * wmax : xminm * wminm;
+            pminm = (xmax * wminm > xminm * wmax) ? xmax * wminm : xminm * wmax;  // |min product|
+            hi = pmax * n;
+            lo = pminm * n;
+            found = 0;
+            mac_bits = 64;
+            for (b = 1; b < 64; b = b + 1) begin
+                if (found == 0 && hi < (64'd1 << (b - 1)) && lo <= (64'd1 << (b - 1))) begin
+                    mac_bits = b;
+                    found = 1;
+                end
+            end
+        end
+    endfunction
+
+    localparam integer NF   = MH / PE;                       // neuron folds
+    localparam integer SF   = MW / SIMD;                     // synapse folds
+    localparam integer NFB  = (NF > 1) ? clog2(NF) : 1;      // neuron-fold counter width
+    localparam integer SFB  = (SF > 1) ? clog2(SF) : 1;      // synapse-fold counter width
+    localparam integer NF_MAX = NF - 1;                      // last neuron fold
+    localparam integer SF_MAX = SF - 1;                      // last synapse fold
+    localparam integer EW   = IN_WIDTH;                      // input element width
+    localparam integer WW   = W_WIDTH;                       // weight width
+    localparam integer XW   = SIDE_WIDTH + MW * EW;          // input beat width
+    localparam integer YW   = SIDE_WIDTH + MH * ACC_WIDTH;   // output beat width
+    localparam integer PW   = (BINARY != 0) ? 1 : EW + 1 + WW;  // product width (multi-bit: signed)
+    localparam integer NL   = (BINARY != 0) ? (SIMD + 5) / 6 : SIMD;  // adder-tree leaves per PE
+    localparam integer TL   = clog2(NL);                     // adder levels
+    localparam integer TS   = (TL + 1) / 2;                  // registered tree stages
+    // tree node width: popcount of SIMD bits (unsigned) / signed sum of SIMD products
+    localparam integer TW   = (BINARY != 0) ? clog2(SIMD + 1) : mac_bits(SIMD, EW, IN_SIGNED, WW);
+    // result width required by the bound: [-MW, MW] / [MW*min product, MW*max product]
+    localparam integer ACC_NEED = (BINARY != 0) ? clog2(MW + 1) + 1 : mac_bits(MW, EW, IN_SIGNED, WW);
+    localparam integer FW   = 3 + NFB + SIDE_WIDTH;          // flags: {side, final, nf, last, first}
+
+    // tree geometry: level l has lvl_n(l) nodes
+    function integer lvl_n;
+        input integer l;
+        integer k, n;
+        begin
+            n = NL;
+            for (k = 0; k < l; k = k + 1) n = (n + 1) / 2;
+            lvl_n = n;
+        end
+    endfunction
+
+
+    initial begin
+        if (MH % PE != 0) $error("%m: MH (%0d) must be a multiple of PE (%0d)", MH, PE);
+        if (MW % SIMD != 0) $error("%m: MW (%0d) must be a multiple of SIMD (%0d)", MW, SIMD);
+        if (SIDE_WIDTH < 1) $error("%m: SIDE_WIDTH must be >= 1");
+        if (BINARY != 0 && (IN_WIDTH != 1 || W_WIDTH != 1))
+            $error("%m: BINARY requires IN_WIDTH = W_WIDTH = 1");
+        if (BINARY == 0 && (IN_WIDTH < 1 || W_WIDTH < 2))
+            $error("%m: multi-bit mode needs IN_WIDTH >= 1 and W_WIDTH >= 2");
+        if (ACC_WIDTH < ACC_NEED)
+            $error("%m: ACC_WIDTH (%0d) too small for the dot-product bound, need %0d", ACC_WIDTH, ACC_NEED);
+    end
+
+    // 6:3 compressor (full-adder logic, one LUT6 per output bit)
+    function [2:0] pc6;
+        input [5:0] b;
+        reg s1, c1, s2, c2, k;
+        begin
+            s1 = b[0] ^ b[1] ^ b[2];
+            c1 = (b[0] & b[1]) | (b[0] & b[2]) | (b[1] & b[2]);
+            s2 = b[3] ^ b[4] ^ b[5];
+            c2 = (b[3] & b[4]) | (b[3] & b[5]) | (b[4] & b[5]);
+            k  = s1 & s2;
+            pc6 = {(c1 & c2) | (c1 & k) | (c2 & k), c1 ^ c2 ^ k, s1 ^ s2};
+        end
+    endfunction
+
+    // ------------------------------------------------------------------------------------------------
+    // Pipeline clock enable: the whole datapath stalls only while the output skid entry is occupied.
+    // ------------------------------------------------------------------------------------------------
+    reg  oskid_valid;
+    wire ce = !oskid_valid;
+
+    // ------------------------------------------------------------------------------------------------
+    // Input: current vector register + skid register (s_axis_tready is a register)
+    // ------------------------------------------------------------------------------------------------
+    reg  [XW-1:0]  cur;
+    reg            cur_valid;
+    reg  [XW-1:0]  skid;
+    reg            skid_valid;
+    reg  [NFB-1:0] nf;
+    reg  [SFB-1:0] sf;
+
+    wire sf_last  = (sf == SF_MAX[SFB-1:0]);
+    wire nf_last  = (nf == NF_MAX[NFB-1:0]);
+    wire advance  = ce && cur_valid;               // one fold issued this cycle
+    wire pop      = advance && sf_last && nf_last; // current vector fully issued
+    wire s_hs     = s_axis_tvalid && !skid_valid;  // input handshake
+    wire cur_load = !cur_valid || pop;             // cur takes skid or the input this cycle
+
+    assign s_axis_tready = !skid_valid;
+
+    always @(posedge clk) begin
+        if (rst) begin
+            cur_valid  <= 1'b0;
+            skid_valid <= 1'b0;
+        end else if (cur_load) begin
+            cur_valid <= skid_valid || s_hs;
+            if (skid_valid) skid_valid <= 1'b0;
+        end else if (s_hs) begin
+            skid_valid <= 1'b1;
+        end
+    end
+
+    always @(posedge clk) begin
+        if (cur_load) begin
+            if (skid_valid) cur <= skid;
+            else if (s_hs) cur <= s_axis_tdata;
+        end else if (s_hs) begin
+            skid <= s_axis_tdata;
+        end
+    end
+
+    always @(posedge clk) begin
+        if (rst) begin
+            nf <= {NFB{1'b0}};
+            sf <= {SFB{1'b0}};
+        end else if (advance) begin
+            if (sf_last) begin
+                sf <= {SFB{1'b0}};
+                nf <= nf_last ? {NFB{1'b0}} : nf + 1'b1;
+            end else begin
+                sf <= sf + 1'b1;
+            end
+        end
+    end
+
+    // x slice of the current synapse fold
+    reg [SIMD*EW-1:0] xs;
+    integer xi;
+    always @* begin
+        xs = cur[0 +: SIMD * EW];
+        for (xi = 1; xi < SF; xi = xi + 1)
+            if (sf == xi[SFB-1:0]) xs = cur[xi * SIMD * EW +: SIMD * EW];
+    end
+
+    // ------------------------------------------------------------------------------------------------
+    // Issue -> product register (flags travel alongside; no reset on data/flags, they map to SRLs)
+    // ------------------------------------------------------------------------------------------------
+    reg  [PE*SIMD*PW-1:0] prod;
+    reg  [FW-1:0]         pflags;
+    reg                   pvalid;
+    wire [PE*SIMD*PW-1:0] prod_d;
+
+    genvar gp, gs;
+    generate
+        for (gp = 0; gp < PE; gp = gp + 1) begin : g_rom
+            // weight ROM: the SIMD weights of neuron nf*PE+gp for synapse fold sf, sliced from WEIGHTS
+            reg [SIMD*WW-1:0] ws;
+            integer ra, rb;
+            always @* begin
+                ws = {(SIMD * WW){1'b0}};
+                for (ra = 0; ra < NF; ra = ra + 1)
+                    for (rb = 0; rb < SF; rb = rb + 1)
+                        if (nf == ra[NFB-1:0] && sf == rb[SFB-1:0])
+                            ws = WEIGHTS[((ra * PE + gp) * MW + rb * SIMD) * WW +: SIMD * WW];
+            end
+            for (gs = 0; gs < SIMD; gs = gs + 1) begin : g_mul
+                if (BINARY != 0) begin : g_xnor
+                    assign prod_d[(gp * SIMD + gs) * PW +: PW] = ~(xs[gs] ^ ws[gs]);
+                end else begin : g_mac
+                    wire signed [EW:0]     xe = (IN_SIGNED != 0) ? {xs[gs * EW + EW - 1], xs[gs * EW +: EW]}
+                                                                 : {1'b0, xs[gs * EW +: EW]};
+                    wire signed [WW-1:0]   we = ws[gs * WW +: WW];
+                    wire signed [PW-1:0]   xw = xe * we;
+                    assign prod_d[(gp * SIMD + gs) * PW +: PW] = xw;
+                end
+            end
+        end
+    endgenerate
+
+    always @(posedge clk) begin
+        if (ce) begin
+            prod   <= prod_d;
+            pflags <= {cur[XW-1 -: SIDE_WIDTH], sf_last && nf_last, nf, sf_last, sf == {SFB{1'b0}}};
+        end
+    end
+
+    always @(posedge clk) begin
+        if (rst) pvalid <= 1'b0;
+        else if (ce) pvalid <= cur_valid;
+    end
+
+    // ------------------------------------------------------------------------------------------------
+    // Adder trees (one per PE): register after every second level and at the root
+    // ------------------------------------------------------------------------------------------------
+    wire [PE*TW-1:0] root;
+    genvar gl, gn;
+    generate
+        for (gp = 0; gp < PE; gp = gp + 1) begin : g_tree
+            for (gl = 0; gl <= TL; gl = gl + 1) begin : g_lvl
+                wire [lvl_n(gl)*TW-1:0] v;  // the nodes of tree level gl (0: leaves)
+                if (gl == 0) begin : g_leaves
+                    for (gn = 0; gn < NL; gn = gn + 1) begin : g_leaf
+                        if (BINARY != 0) begin : g_pc
+                            wire [5:0] b6;
+                            wire [2:0] c3;
+                            if (6 * gn + 6 <= SIMD) begin : g_full
+                                assign b6 = prod[gp * SIMD + 6 * gn +: 6];
+                            end else begin : g_part
+                                assign b6 = {{(6 * gn + 6 - SIMD){1'b0}}, prod[gp * SIMD + 6 * gn +: SIMD - 6 * gn]};
+                            end
+                            assign c3 = pc6(b6);
+                            if (TW > 3) begin : g_wide
+                                assign v[gn * TW +: TW] = {{(TW - 3){1'b0}}, c3};
+                            end else if (TW == 3) begin : g_three
+                                assign v[gn * TW +: TW] = c3;
+                            end else begin : g_narrow
+                                wire unused_hi;  // a count of fewer than 4 bits needs fewer than 3 bits
+                                assign unused_hi = ^c3[2:TW];
+                                assign v[gn * TW +: TW] = c3[TW-1:0];
+                            end
+                        end else begin : g_pr
+                            wire [PW-1:0] p = prod[(gp * SIMD + gn) * PW +: PW];
+                            if (TW > PW) begin : g_ext
+                                assign v[gn * TW +: TW] = {{(TW - PW){p[PW-1]}}, p};
+                            end else if (TW == PW) begin : g_same
+                                assign v[gn * TW +: TW] = p;
+                            end else begin : g_trunc  // the value fits TW bits: drop redundant sign bits
+                                wire unused_hi;
+                                assign unused_hi = ^p[PW-1:TW];
+                                assign v[gn * TW +: TW] = p[TW-1:0];
+                            end
+                        end
+                    end
+                end else begin : g_adders
+                    for (gn = 0; gn < lvl_n(gl); gn = gn + 1) begin : g_node
+                        wire [TW-1:0] a = g_lvl[gl - 1].v[2 * gn * TW +: TW];
+                        wire [TW-1:0] s;
+                        if (2 * gn + 1 < lvl_n(gl - 1)) begin : g_add
+                            assign s = a + g_lvl[gl - 1].v[(2 * gn + 1) * TW +: TW];
+                        end else begin : g_pass
+                            assign s = a;
+                        end
+                        if (gl % 2 == 0 || gl == TL) begin : g_reg
+                            reg [TW-1:0] r;
+                            always @(posedge clk) if (ce) r <= s;
+                            assign v[gn * TW +: TW] = r;
+                        end else begin : g_comb
+                            assign v[gn * TW +: TW] = s;
+                        end
+                    end
+                end
+            end
+            assign root[gp * TW +: TW] = g_lvl[TL].v;
+        end
+    endgenerate
+
+    // flags and valid follow the registered tree stages
+    wire [(TS+1)*FW-1:0] fchain;
+    wire [TS:0]          vchain;
+    assign fchain[0 +: FW] = pflags;
+    assign vchain[0]       = pvalid;
+    genvar gk;
+    generate
+        for (gk = 0; gk < TS; gk = gk + 1) begin : g_fl
+            reg [FW-1:0] f;
+            reg          v;
+            always @(posedge clk) if (ce) f <= fchain[gk * FW +: FW];
+            always @(posedge clk) begin
+                if (rst) v <= 1'b0;
+                else if (ce) v <= vchain[gk];
+            end
+            assign fchain[(gk + 1) * FW +: FW] = f;
+            assign vchain[gk + 1]              = v;
+        end
+    endgenerate
+
+    wire [FW-1:0]         fl      = fchain[TS * FW +: FW];
+    wire                  a_valid = vchain[TS];
+    wire                  a_first = fl[0];
+    wire                  a_last  = fl[1];
+    wire [NFB-1:0]        a_nf    = fl[2 +: NFB];
+    wire                  a_final = fl[2 + NFB];
+    wire [SIDE_WIDTH-1:0] a_side  = fl[3 + NFB +: SIDE_WIDTH];
+
+    // ------------------------------------------------------------------------------------------------
+    // Accumulate over synapse folds
+    // ------------------------------------------------------------------------------------------------
+    reg  [PE*ACC_WIDTH-1:0] acc;
+    wire [PE*ACC_WIDTH-1:0] sum;
+    // binary: start from -MW and add 2*popcount, so the result is 2*popcount(total) - MW
+    localparam [ACC_WIDTH-1:0] ACC_INIT = (BINARY != 0) ? (~MW[ACC_WIDTH-1:0] + 1'b1) : {ACC_WIDTH{1'b0}};
+    generate
+        for (gp = 0; gp < PE; gp = gp + 1) begin : g_acc
+            wire [TW-1:0]        rt = root[gp * TW +: TW];
+            wire [ACC_WIDTH-1:0] part;
+            if (BINARY != 0) begin : g_bin
+                if (ACC_WIDTH > TW + 1) begin : g_ext
+                    assign part = {{(ACC_WIDTH - TW - 1){1'b0}}, rt, 1'b0};
+                end else begin : g_fit
+                    assign part = {rt, 1'b0};
+                end
+            end else begin : g_mb
+                if (ACC_WIDTH > TW) begin : g_ext
+                    assign part = {{(ACC_WIDTH - TW){rt[TW-1]}}, rt};
+                end else begin : g_fit
+                    assign part = rt;
+                end
+            end
+            assign sum[gp * ACC_WIDTH +: ACC_WIDTH] =
+                (a_first ? ACC_INIT : acc[gp * ACC_WIDTH +: ACC_WIDTH]) + part;
+        end
+    endgenerate
+
+    always @(posedge clk) begin
+        if (ce && a_valid) acc <= sum;
+    end
+
+    // result register: neuron folds 0..NF-2 of the vector being computed
+    wire [YW-1:0] result;
+    genvar gr;
+    generate
+        if (NF > 1) begin : g_res
+            reg [(NF-1)*PE*ACC_WIDTH-1:0] res;
+            for (gr = 0; gr < NF - 1; gr = gr + 1) begin : g_slice
+                always @(posedge clk)
+                    if (ce && a_valid && a_last && a_nf == gr[NFB-1:0])
+                        res[gr * PE * ACC_WIDTH +: PE * ACC_WIDTH] <= sum;
+            end
+            assign result = {a_side, sum, res};
+        end else begin : g_nores
+            wire unused_nf;  // one neuron fold: the fold index and last-synapse flag are not needed
+            assign unused_nf = ^{a_nf, a_last};
+            assign result = {a_side, sum};
+        end
+    endgenerate
+
+    // ------------------------------------------------------------------------------------------------
+    // Output: m_axis register + one skid entry (the skid stalls the pipeline through ce)
+    // ------------------------------------------------------------------------------------------------
+    reg  [YW-1:0] oskid;
+    wire          wb       = ce && a_valid && a_final;      // a finished vector leaves the pipeline
+    wire          out_free = !m_axis_tvalid || m_axis_tready;
+
+    always @(posedge clk) begin
+        if (rst) begin
+            m_axis_tvalid <= 1'b0;
+            oskid_valid   <= 1'b0;
+        end else if (oskid_valid) begin
+            if (out_free) begin
+                m_axis_tvalid <= 1'b1;
+                oskid_valid   <= 1'b0;
+            end
+        end else if (wb) begin
+            if (out_free) m_axis_tvalid <= 1'b1;
+            else oskid_valid <= 1'b1;
+        end else if (m_axis_tready) begin
+            m_axis_tvalid <= 1'b0;
+        end
+    end
+
+    always @(posedge clk) begin
+        if (oskid_valid) begin
+            if (out_free) m_axis_tdata <= oskid;
+        end else if (wb) begin
+            if (out_free) m_axis_tdata <= result;
+            else oskid <= result;
+        end
+    end
+
+endmodule
+
+`resetall

@@ -1,0 +1,200 @@
+`default_nettype none
+// sliding_window: 3x3 window generator over a pixel-serial raster stream, zero or edge-replicate
+// padding.  One window per input pixel, raster order; tap t = 3*ky + kx (ky, kx = 0,1,2 for row and
+// column offsets -1, 0, +1) at m_axis_tdata[t*C*EW +: C*EW]; the centre tap is t = 4.
+//
+// Operation.  A position counter (r, c) walks a virtual raster of (H+1) x (W+1) positions,
+// r = 0..H, c = 0..W (H = cfg_height, W = cfg_width).  At an in-frame position (r < H, c < W) it
+// consumes input pixel (r, c); row H and column W are padding positions that consume nothing.  At
+// each position the column {row r-2, row r-1, row r} at column c is formed from two line buffers
+// (rows r-2, r-1) and the input pixel (row r), shifted into a 3-column window, and, when r >= 1 and
+// c >= 1, the window centred on pixel (r-1, c-1) is loaded into the output register.  Padding rows /
+// columns are zero (REPLICATE=0).  With REPLICATE=1, taps outside the frame are substituted at the
+// output (top edge: row0 := row1; bottom: row2 := row1; then left: col0 := col1; right:
+// col2 := col1), i.e. row and column clamped independently.
+//
+// Line buffers: two simple dual-port memories of MAX_W x C*EW bits, one write port and one
+// synchronous read port each (Yosys maps them to block RAM).  Buffer 0 holds row r-1, buffer 1 row r-2;
+// the read for a position is issued when the previous position is left, so reads never collide
+// with the write of the same cycle.
+//
+// Throughput: (H+1)*(W+1) cycles per frame with a continuous input and a ready output, i.e.
+// H*W pixels plus H+W+1 padding cycles; frames follow back to back with no gap.  The input sees
+// one idle cycle per row (column W) and W+1 idle cycles at the end of each frame (row H).
+// Latency: the window of pixel (0,0) is loaded when input pixel (1,1) (the (W+2)-th) is accepted and
+// is valid the next cycle; the last window of a frame leaves W+2 positions after the last pixel.
+// Geometry: cfg_width / cfg_height are sampled while the counter is at the frame origin (0,0),
+// i.e. up to and including the cycle the first pixel of a frame is accepted, and held for the
+// frame; they may change any time after that.  Requires 2 <= cfg_width <= MAX_W, cfg_height >= 2
+// (not checked in hardware); both fit DIM_BITS, so frames are at most 2**DIM_BITS - 1 wide/high.
+// COMBINATIONAL PATH: s_axis_tready depends on m_axis_tready (and on registers); it does not depend
+// on s_axis_tvalid.
+// Reset (synchronous, active high) clears the position counter and m_axis_tvalid only.
+module sliding_window #(
+    parameter integer C = 1,          // channels per pixel (>= 1)
+    parameter integer EW = 8,         // bits per channel element (>= 1)
+    parameter integer MAX_W = 64,     // maximum frame width = line-buffer depth (2 .. 2**DIM_BITS)
+    parameter integer DIM_BITS = 8,   // width of cfg_width / cfg_height and the position counters (>= 2)
+    parameter integer REPLICATE = 0   // 0: zero padding, 1: edge-replicate padding
+) (
+    input  wire                  clk,
+    input  wire                  rst,
+    input  wire [DIM_BITS-1:0]   cfg_width,
+    input  wire [DIM_BITS-1:0]   cfg_height,
+    input  wire [C*EW-1:0]       s_axis_tdata,
+    input  wire                  s_axis_tvalid,
+    output wire                  s_axis_tready,
+    output reg  [9*C*EW-1:0]     m_axis_tdata,
+    output reg                   m_axis_tvalid,
+    input  wire                  m_axis_tready
+);
+    // bits per pixel
+    localparam integer PW = C * EW;
+    // line-buffer address width
+    localparam integer AW = (MAX_W > 1) ? $clog2(MAX_W) : 1;
+    // 1 when padding taps are zero (their values matter), 0 when they are substituted at the output
+    localparam ZERO_PAD = (REPLICATE == 0);
+    localparam REP = (REPLICATE != 0);
+    localparam [DIM_BITS-1:0] ONE = 1;
+
+    initial begin
+        if (C < 1) $error("%m: C must be >= 1 (got %0d)", C);
+        if (EW < 1) $error("%m: EW must be >= 1 (got %0d)", EW);
+        if (DIM_BITS < 2 || DIM_BITS > 30) $error("%m: DIM_BITS must be in 2..30 (got %0d)", DIM_BITS);
+        if (MAX_W < 2) $error("%m: MAX_W must be >= 2 (got %0d)", MAX_W);
+        if (DIM_BITS <= 30 && MAX_W > (1 << DIM_BITS))
+            $error("%m: MAX_W (%0d) must be <= 2**DIM_BITS (DIM_BITS=%0d)", MAX_W, DIM_BITS);
+        if (REPLICATE != 0 && REPLICATE != 1) $error("%m: REPLICATE must be 0 or 1 (got %0d)", REPLICATE);
+    end
+
+    // ---------------------------------------------------------------- position counter
+    reg [DIM_BITS-1:0] r;    // virtual row 0..H
+    reg [DIM_BITS-1:0] c;    // virtual column 0..W
+    reg [DIM_BITS-1:0] w_q;  // frame width, sampled at the origin
+    reg [DIM_BITS-1:0] h_q;  // frame height, sampled at the origin
+
+    wire at_origin = (r == {DIM_BITS{1'b0}}) && (c == {DIM_BITS{1'b0}});
+    // w_q / h_q are not yet valid at the origin, where c = 0 < W and r = 0 < H anyway
+    wire c_last = !at_origin && (c == w_q);  // padding column W
+    wire r_last = !at_origin && (r == h_q);  // padding row H
+    wire r_zero = (r == {DIM_BITS{1'b0}});
+    wire r_le1 = (r[DIM_BITS-1:1] == {(DIM_BITS-1){1'b0}});
+    wire r_one = (r == ONE);
+    wire c_one = (c == ONE);
+
+    wire needs_input = !r_last && !c_last;                    // in-frame position: consume a pixel
+    wire emits = !r_zero && (c != {DIM_BITS{1'b0}});          // window of pixel (r-1, c-1) complete
+    wire out_free = !m_axis_tvalid || m_axis_tready;
+    assign s_axis_tready = needs_input && (!emits || out_free);  // combinational from m_axis_tready
+    wire fire = (!needs_input || s_axis_tvalid) && (!emits || out_free);
+
+    reg [DIM_BITS-1:0] r_n;
+    reg [DIM_BITS-1:0] c_n;
+    always @* begin
+        r_n = r;
+        c_n = c + ONE;
+        if (c_last) begin
+            c_n = {DIM_BITS{1'b0}};
+            r_n = r_last ? {DIM_BITS{1'b0}} : r + ONE;
+        end
+    end
+
+    always @(posedge clk) begin
+        if (rst) begin
+            r <= {DIM_BITS{1'b0}};
+            c <= {DIM_BITS{1'b0}};
+        end else if (fire) begin
+            r <= r_n;
+            c <= c_n;
+        end
+    end
+
+    always @(posedge clk) begin
+        if (at_origin) begin
+            w_q <= cfg_width;
+            h_q <= cfg_height;
+        end
+    end
+
+    // ---------------------------------------------------------------- line buffers
+    reg [PW-1:0] lb0 [0:MAX_W-1];  // row r-1
+    reg [PW-1:0] lb1 [0:MAX_W-1];  // row r-2
+    reg [PW-1:0] lb0_q;            // lb0[c] of the current position
+    reg [PW-1:0] lb1_q;            // lb1[c] of the current position
+
+    wire lb_we = fire && !c_last;           // in-frame column: store the column
+    wire lb_re = fire && (c_n != w_q);      // prefetch the next position's column (not for column W)
+    wire [AW-1:0] wr_addr = c[AW-1:0];
+    wire [AW-1:0] rd_addr = c_n[AW-1:0];
+
+    always @(posedge clk) begin
+        if (lb_we) lb0[wr_addr] <= s_axis_tdata;
+        if (lb_re) lb0_q <= lb0[rd_addr];
+    end
+
+    always @(posedge clk) begin
+        if (lb_we) lb1[wr_addr] <= lb0_q;
+        if (lb_re) lb1_q <= lb1[rd_addr];
+    end
+
+    // ---------------------------------------------------------------- window columns
+    // new column (rows r-2, r-1, r at column c); zero outside the frame in zero-padding mode
+    wire [PW-1:0] new_top = (ZERO_PAD && (r_le1 || c_last)) ? {PW{1'b0}} : lb1_q;
+    wire [PW-1:0] new_mid = (ZERO_PAD && (r_zero || c_last)) ? {PW{1'b0}} : lb0_q;
+    wire [PW-1:0] new_bot = (ZERO_PAD && !needs_input) ? {PW{1'b0}} : s_axis_tdata;
+
+    // the two previous columns: sh1 = column c-2, sh2 = column c-1 (top, mid, bot)
+    reg [PW-1:0] sh1_top, sh1_mid, sh1_bot;
+    reg [PW-1:0] sh2_top, sh2_mid, sh2_bot;
+
+    always @(posedge clk) begin
+        if (fire) begin
+            sh1_top <= sh2_top;
+            sh1_mid <= sh2_mid;
+            sh1_bot <= sh2_bot;
+            sh2_top <= new_top;
+            sh2_mid <= new_mid;
+            sh2_bot <= new_bot;
+        end
+    end
+
+    // ---------------------------------------------------------------- output window
+    // edge flags of the window centre (r-1, c-1)
+    wire is_top = r_one;
+    wire is_bot = r_last;
+    wire is_left = c_one;
+    wire is_right = c_last;
+
+    reg [PW-1:0] t0, t1, t2, t3, t4, t5, t6, t7, t8;  // taps [ky][kx] = t(3*ky+kx)
+    always @* begin
+        // rows: top (ky=0), mid (ky=1), bottom (ky=2); columns: sh1 (kx=0), sh2 (kx=1), new (kx=2)
+        t0 = sh1_top; t1 = sh2_top; t2 = new_top;
+        t3 = sh1_mid; t4 = sh2_mid; t5 = new_mid;
+        t6 = sh1_bot; t7 = sh2_bot; t8 = new_bot;
+        if (REP) begin
+            if (is_top) begin
+                t0 = t3; t1 = t4; t2 = t5;
+            end
+            if (is_bot) begin
+                t6 = t3; t7 = t4; t8 = t5;
+            end
+            if (is_left) begin
+                t0 = t1; t3 = t4; t6 = t7;
+            end
+            if (is_right) begin
+                t2 = t1; t5 = t4; t8 = t7;
+            end
+        end
+    end
+
+    always @(posedge clk) begin
+        if (fire && emits) m_axis_tdata <= {t8, t7, t6, t5, t4, t3, t2, t1, t0};
+    end
+
+    always @(posedge clk) begin
+        if (rst) m_axis_tvalid <= 1'b0;
+        else if (fire && emits) m_axis_tvalid <= 1'b1;
+        else if (m_axis_tready) m_axis_tvalid <= 1'b0;
+    end
+endmodule
+`resetall

@@ -1,0 +1,145 @@
+"""Images and data: loading with clear errors, modcrop, LR generation, training crops.
+
+The data root is ``$SR_DATA`` or ``../shared/data`` beside the repository; Set5 also ships in
+``data/set5`` inside the repository so tests and the default flow need nothing else.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from model.imresize import imresize_u8
+
+REPO = Path(__file__).resolve().parents[1]
+IMAGE_EXTS = (".png", ".bmp", ".jpg", ".jpeg", ".webp", ".tif", ".tiff")
+
+
+class ImageError(ValueError):
+    """An image file that cannot be used (missing, corrupt, or not RGB)."""
+
+
+def data_root() -> Path:
+    """``$SR_DATA`` if set, else ``../shared/data`` next to the repo; raises naming what is missing."""
+    env = os.environ.get("SR_DATA")
+    root = Path(env) if env else REPO.parent / "shared" / "data"
+    if not root.is_dir():
+        raise FileNotFoundError(
+            f"SR data root {root} not found: set SR_DATA to a folder holding set5/, set14/, b100/, urban100/ "
+            "(HR test images) and train/ (HR training images, e.g. T91 and BSDS)")
+    return root
+
+
+def dataset_dir(name: str) -> Path:
+    """Folder of a named set (``set5`` falls back to the copy shipped in the repo)."""
+    if name == "set5":
+        shipped = REPO / "data" / "set5"
+        if shipped.is_dir():
+            return shipped
+    d = data_root() / name
+    if not d.is_dir():
+        raise FileNotFoundError(f"dataset {name!r} not found at {d}")
+    return d
+
+
+def list_images(folder: Path) -> list[Path]:
+    files = sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in IMAGE_EXTS)
+    if not files:
+        raise FileNotFoundError(f"no images ({', '.join(IMAGE_EXTS)}) under {folder}")
+    return files
+
+
+def load_rgb(path: Path, allow_gray: bool = False) -> np.ndarray:
+    """Load an image as uint8 (H, W, 3).
+
+    RGB files load as they are.  Gray files are replicated to RGB only with ``allow_gray`` (benchmark
+    sets contain a few); RGBA, palette-with-alpha or other modes are rejected: their meaning for an
+    RGB upscaler is ambiguous, so the caller must convert them deliberately.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ImageError(f"{path}: no such image file")
+    try:
+        with Image.open(path) as im:
+            im.load()
+            mode = im.mode
+            if mode == "RGB":
+                arr = np.asarray(im, dtype=np.uint8)
+            elif mode in ("L", "P") and allow_gray and (mode == "L" or "transparency" not in im.info):
+                arr = np.asarray(im.convert("RGB"), dtype=np.uint8)
+            else:
+                raise ImageError(f"{path}: image mode {mode!r} is not RGB"
+                                 + (" (gray images are accepted only where allowed)" if mode == "L" else
+                                    "; convert it to RGB first (e.g. drop the alpha channel)"))
+    except (UnidentifiedImageError, OSError, SyntaxError) as e:
+        raise ImageError(f"{path}: not a readable image ({e})") from e
+    if arr.ndim != 3 or arr.shape[2] != 3 or arr.shape[0] < 2 or arr.shape[1] < 2:
+        raise ImageError(f"{path}: unexpected image shape {arr.shape}")
+    return arr
+
+
+def modcrop(img: np.ndarray, scale: int) -> np.ndarray:
+    h, w = img.shape[:2]
+    return img[: h - h % scale, : w - w % scale]
+
+
+def make_pair(hr: np.ndarray, scale: int) -> tuple[np.ndarray, np.ndarray]:
+    """(LR, HR) uint8: HR modcropped to a multiple of ``scale``, LR = MATLAB bicubic 1/scale."""
+    hr = modcrop(hr, scale)
+    return imresize_u8(hr, 1.0 / scale), hr
+
+
+def to_tensor(img_u8: np.ndarray):
+    """uint8 (H, W, 3) or (N, H, W, 3) -> float32 NCHW tensor of value u8 / 256 (the model's domain)."""
+    import torch
+
+    a = np.asarray(img_u8)
+    if a.ndim == 3:
+        a = a[None]
+    return torch.from_numpy(np.ascontiguousarray(a.transpose(0, 3, 1, 2))).float() / 256.0
+
+
+def to_u8(t) -> np.ndarray:
+    """Model output (N, 3, H, W), values k/256 -> uint8 (N, H, W, 3); checks the values are on the grid."""
+    a = t.detach().cpu().double().numpy() * 256.0
+    r = np.round(a)
+    if np.abs(a - r).max() > 1e-6 or r.min() < 0 or r.max() > 255:
+        raise ValueError("model output is not a uint8 image on the 1/256 grid")
+    return r.astype(np.uint8).transpose(0, 2, 3, 1)
+
+
+class PairBank:
+    """All training images as (LR, HR) uint8 pairs, with random aligned crops and dihedral augmentation."""
+
+    def __init__(self, folders: list[Path], scale: int, min_hr: int = 64):
+        self.scale = scale
+        self.pairs = []
+        for f in folders:
+            for p in list_images(f):
+                hr = load_rgb(p, allow_gray=True)
+                if min(hr.shape[:2]) >= min_hr:
+                    self.pairs.append(make_pair(hr, scale))
+        if not self.pairs:
+            raise FileNotFoundError(f"no usable training images in {folders}")
+
+    def batch(self, rng: np.random.Generator, n: int, lr_patch: int) -> tuple[np.ndarray, np.ndarray]:
+        s = self.scale
+        lrs, hrs = [], []
+        for _ in range(n):
+            lr, hr = self.pairs[rng.integers(len(self.pairs))]
+            y = rng.integers(lr.shape[0] - lr_patch + 1)
+            x = rng.integers(lr.shape[1] - lr_patch + 1)
+            a = lr[y:y + lr_patch, x:x + lr_patch]
+            b = hr[y * s:(y + lr_patch) * s, x * s:(x + lr_patch) * s]
+            k = rng.integers(8)
+            if k & 1:
+                a, b = a[:, ::-1], b[:, ::-1]
+            if k & 2:
+                a, b = a[::-1], b[::-1]
+            if k & 4:
+                a, b = a.transpose(1, 0, 2), b.transpose(1, 0, 2)
+            lrs.append(a)
+            hrs.append(b)
+        return np.stack(lrs), np.stack(hrs)

@@ -1,0 +1,64 @@
+"""Evaluate a checkpoint (or bicubic) on benchmark sets: PSNR/SSIM on Y, shave = scale."""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from model.arch import BinarySRNet, load_checkpoint
+from model.data import dataset_dir, list_images, load_rgb, make_pair, to_tensor, to_u8
+from model.imresize import imresize_u8
+from model.metrics import psnr_y, ssim_y
+
+
+@torch.no_grad()
+def upscale(model: BinarySRNet, lr_u8: np.ndarray, double: bool = True) -> np.ndarray:
+    """Run the model (eval mode; float64 by default so no sum can round) on one uint8 RGB image."""
+    model.eval()
+    m = model.double() if double else model
+    x = to_tensor(lr_u8)
+    out = m(x.double() if double else x)
+    if double:
+        model.float()
+    return to_u8(out)[0]
+
+
+def evaluate(model: BinarySRNet | None, sets: list[str], scale: int = 2, with_ssim: bool = False) -> dict:
+    """{set: {psnr, ssim?}} for ``model`` (None = MATLAB bicubic)."""
+    res = {}
+    for name in sets:
+        ps, ss = [], []
+        for p in list_images(dataset_dir(name)):
+            lr, hr = make_pair(load_rgb(p, allow_gray=True), scale)
+            sr = imresize_u8(lr, scale) if model is None else upscale(model, lr)
+            ps.append(psnr_y(sr, hr, scale))
+            if with_ssim:
+                ss.append(ssim_y(sr, hr, scale))
+        res[name] = {"psnr": float(np.mean(ps))}
+        if with_ssim:
+            res[name]["ssim"] = float(np.mean(ss))
+    return res
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--checkpoint", type=Path, help="model checkpoint (omit for bicubic)")
+    ap.add_argument("--sets", default="set5", help="comma-separated: set5,set14,b100,urban100")
+    ap.add_argument("--ssim", action="store_true")
+    ap.add_argument("--out", type=Path, help="write the result as JSON here")
+    a = ap.parse_args(argv)
+    model = load_checkpoint(a.checkpoint)[0] if a.checkpoint else None
+    res = {"model": str(a.checkpoint) if a.checkpoint else "bicubic",
+           "results": evaluate(model, a.sets.split(","), with_ssim=a.ssim)}
+    txt = json.dumps(res, indent=2, sort_keys=True)
+    print(txt)
+    if a.out:
+        a.out.parent.mkdir(parents=True, exist_ok=True)
+        a.out.write_text(txt + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Verilator/cocotb regression of the sliding_window core (sim/test_sliding_window.py) and checks of
+its numpy reference."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from hw.layers.sliding_window import sliding_window_ref
+from sim.runner import rtl_sources, run_cocotb
+
+CASES = {
+    # build parameters, groups [H, W, frames back to back]; the cfg changes between groups without reset
+    "c1_ew1_rep": (dict(C=1, EW=1, MAX_W=9, DIM_BITS=4, REPLICATE=1),
+                   [[5, 7, 2], [9, 9, 1], [2, 2, 2], [3, 9, 1]]),        # W == MAX_W (not a power of 2)
+    "c3_ew4_zero": (dict(C=3, EW=4, MAX_W=8, DIM_BITS=4, REPLICATE=0),
+                    [[8, 6, 2], [2, 8, 1], [9, 3, 1], [2, 2, 1]]),       # W == MAX_W (power of 2)
+    "c3_ew8_rep": (dict(C=3, EW=8, MAX_W=16, DIM_BITS=4, REPLICATE=1),
+                   [[6, 5, 2], [2, 3, 1], [3, 15, 1], [4, 2, 1]]),       # W < MAX_W = 2**DIM_BITS
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_sliding_window(case):
+    params, groups = CASES[case]
+    run_cocotb(
+        "sliding_window",
+        rtl_sources("sliding_window"),
+        "sim.test_sliding_window",
+        case,
+        parameters=params,
+        extra_env={"SW_CFG": json.dumps({**params, "groups": groups, "seed": len(case)})},
+    )
+
+
+@pytest.mark.parametrize("replicate", [False, True])
+def test_sliding_window_ref(replicate):
+    img = np.arange(2 * 3 * 2).reshape(2, 3, 2)
+    win = sliding_window_ref(img, replicate)
+    assert win.shape == (2, 3, 9, 2)
+    assert np.array_equal(win[:, :, 4], img)  # centre tap
+    # pixel (0, 0): taps [ky][kx] at offsets -1..1
+    exp = np.array([[img[max(y, 0), max(x, 0)] if replicate or (y >= 0 and x >= 0) else [0, 0]
+                     for x in (-1, 0, 1)] for y in (-1, 0, 1)]).reshape(9, 2)
+    assert np.array_equal(win[0, 0], exp)
+    # pixel (1, 2) (bottom-right corner)
+    exp = np.array([[img[min(y, 1), min(x, 2)] if replicate or (y <= 1 and x <= 2) else [0, 0]
+                     for x in (1, 2, 3)] for y in (0, 1, 2)]).reshape(9, 2)
+    assert np.array_equal(win[1, 2], exp)
