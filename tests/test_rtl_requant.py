@@ -72,5 +72,4 @@ def test_requant(case):
         case,
         parameters=p.verilog_param_literals(),
         extra_env={"REQUANT_CFG": json.dumps(env)},
-        build_args=["-CFLAGS", "-O0"],  # short simulations: compile time dominates
     )

@@ -41,5 +41,4 @@ def test_skip_add(case):
         case,
         parameters=p.verilog_params(),
         extra_env={"SKIP_ADD_CFG": json.dumps(env)},
-        build_args=["-CFLAGS", "-O0"],  # short simulations: compile time dominates
     )

@@ -13,9 +13,10 @@
 // Pipeline (all stages share one clock enable `ce`, which is a register: no combinational path from
 // m_axis_tready or s_axis_tvalid to any other output):
 //   issue     cur vector register + fold counters (nf, sf); x slice and weight ROM slice selected here
-//   product   register of the PE x SIMD element products (binary: XNOR bits)
-//   tree      PE adder trees over SIMD products (binary: 6:3 LUT compressors first), a register every
-//             two adder levels and at the root: TS = ceil(log2(leaves)/2) register stages
+//   leaf      register of the tree leaves: multi-bit: the PE x SIMD products; binary: the XNOR bits
+//             compressed 6:3 (one LUT6 per count bit), ceil(SIMD/6) 3-bit counts per PE
+//   tree      PE adder trees over the leaves, a register every two adder levels and at the root:
+//             TS = ceil(clog2(leaves)/2) register stages
 //   acc       accumulate over SF synapse folds; at the last synapse fold the PE results go into the
 //             result register (neuron folds 0..NF-2) or, at the last neuron fold, straight into the
 //             output register together with the rest of the result vector and the sideband.
@@ -103,8 +104,9 @@ module mvu #(
     localparam integer WW   = W_WIDTH;                       // weight width
     localparam integer XW   = SIDE_WIDTH + MW * EW;          // input beat width
     localparam integer YW   = SIDE_WIDTH + MH * ACC_WIDTH;   // output beat width
-    localparam integer PW   = (BINARY != 0) ? 1 : EW + 1 + WW;  // product width (multi-bit: signed)
+    localparam integer PW   = EW + 1 + WW;                   // multi-bit product width (signed)
     localparam integer NL   = (BINARY != 0) ? (SIMD + 5) / 6 : SIMD;  // adder-tree leaves per PE
+    localparam integer LW   = (BINARY != 0) ? 3 : PW;        // leaf width: 6:3 count / product
     localparam integer TL   = clog2(NL);                     // adder levels
     localparam integer TS   = (TL + 1) / 2;                  // registered tree stages
     // tree node width: popcount of SIMD bits (unsigned) / signed sum of SIMD products
@@ -221,12 +223,14 @@ module mvu #(
     end
 
     // ------------------------------------------------------------------------------------------------
-    // Issue -> product register (flags travel alongside; no reset on data/flags, they map to SRLs)
+    // Issue -> leaf register (flags travel alongside; no reset on data/flags, they map to SRLs)
+    //   binary:    XNOR of x and the weights, 6:3 compressed: NL 3-bit counts per PE
+    //   multi-bit: the SIMD products per PE (PW-bit signed; Yosys packs them into DSP48 M registers)
     // ------------------------------------------------------------------------------------------------
-    reg  [PE*SIMD*PW-1:0] prod;
-    reg  [FW-1:0]         pflags;
-    reg                   pvalid;
-    wire [PE*SIMD*PW-1:0] prod_d;
+    reg  [PE*NL*LW-1:0] leaf;
+    reg  [FW-1:0]       pflags;
+    reg                 pvalid;
+    wire [PE*NL*LW-1:0] leaf_d;
 
     genvar gp, gs;
     generate
@@ -241,15 +245,23 @@ module mvu #(
                         if (nf == ra[NFB-1:0] && sf == rb[SFB-1:0])
                             ws = WEIGHTS[((ra * PE + gp) * MW + rb * SIMD) * WW +: SIMD * WW];
             end
-            for (gs = 0; gs < SIMD; gs = gs + 1) begin : g_mul
-                if (BINARY != 0) begin : g_xnor
-                    assign prod_d[(gp * SIMD + gs) * PW +: PW] = ~(xs[gs] ^ ws[gs]);
-                end else begin : g_mac
-                    wire signed [EW:0]     xe = (IN_SIGNED != 0) ? {xs[gs * EW + EW - 1], xs[gs * EW +: EW]}
-                                                                 : {1'b0, xs[gs * EW +: EW]};
-                    wire signed [WW-1:0]   we = ws[gs * WW +: WW];
-                    wire signed [PW-1:0]   xw = xe * we;
-                    assign prod_d[(gp * SIMD + gs) * PW +: PW] = xw;
+            if (BINARY != 0) begin : g_xnor
+                wire [6*NL-1:0] xb;  // bipolar products as bits, zero-padded to whole groups of 6
+                if (6 * NL > SIMD) begin : g_pad
+                    assign xb = {{(6 * NL - SIMD){1'b0}}, ~(xs ^ ws)};
+                end else begin : g_nopad
+                    assign xb = ~(xs ^ ws);
+                end
+                for (gs = 0; gs < NL; gs = gs + 1) begin : g_pc
+                    assign leaf_d[(gp * NL + gs) * LW +: LW] = pc6(xb[6 * gs +: 6]);
+                end
+            end else begin : g_mac
+                for (gs = 0; gs < SIMD; gs = gs + 1) begin : g_mul
+                    wire signed [EW:0]   xe = (IN_SIGNED != 0) ? {xs[gs * EW + EW - 1], xs[gs * EW +: EW]}
+                                                               : {1'b0, xs[gs * EW +: EW]};
+                    wire signed [WW-1:0] we = ws[gs * WW +: WW];
+                    wire signed [PW-1:0] xw = xe * we;
+                    assign leaf_d[(gp * NL + gs) * LW +: LW] = xw;
                 end
             end
         end
@@ -257,7 +269,7 @@ module mvu #(
 
     always @(posedge clk) begin
         if (ce) begin
-            prod   <= prod_d;
+            leaf   <= leaf_d;
             pflags <= {cur[XW-1 -: SIDE_WIDTH], sf_last && nf_last, nf, sf_last, sf == {SFB{1'b0}}};
         end
     end
@@ -278,35 +290,15 @@ module mvu #(
                 wire [lvl_n(gl)*TW-1:0] v;  // the nodes of tree level gl (0: leaves)
                 if (gl == 0) begin : g_leaves
                     for (gn = 0; gn < NL; gn = gn + 1) begin : g_leaf
-                        if (BINARY != 0) begin : g_pc
-                            wire [5:0] b6;
-                            wire [2:0] c3;
-                            if (6 * gn + 6 <= SIMD) begin : g_full
-                                assign b6 = prod[gp * SIMD + 6 * gn +: 6];
-                            end else begin : g_part
-                                assign b6 = {{(6 * gn + 6 - SIMD){1'b0}}, prod[gp * SIMD + 6 * gn +: SIMD - 6 * gn]};
-                            end
-                            assign c3 = pc6(b6);
-                            if (TW > 3) begin : g_wide
-                                assign v[gn * TW +: TW] = {{(TW - 3){1'b0}}, c3};
-                            end else if (TW == 3) begin : g_three
-                                assign v[gn * TW +: TW] = c3;
-                            end else begin : g_narrow
-                                wire unused_hi;  // a count of fewer than 4 bits needs fewer than 3 bits
-                                assign unused_hi = ^c3[2:TW];
-                                assign v[gn * TW +: TW] = c3[TW-1:0];
-                            end
-                        end else begin : g_pr
-                            wire [PW-1:0] p = prod[(gp * SIMD + gn) * PW +: PW];
-                            if (TW > PW) begin : g_ext
-                                assign v[gn * TW +: TW] = {{(TW - PW){p[PW-1]}}, p};
-                            end else if (TW == PW) begin : g_same
-                                assign v[gn * TW +: TW] = p;
-                            end else begin : g_trunc  // the value fits TW bits: drop redundant sign bits
-                                wire unused_hi;
-                                assign unused_hi = ^p[PW-1:TW];
-                                assign v[gn * TW +: TW] = p[TW-1:0];
-                            end
+                        wire [LW-1:0] p = leaf[(gp * NL + gn) * LW +: LW];
+                        if (TW > LW) begin : g_ext  // binary counts are unsigned, products signed
+                            assign v[gn * TW +: TW] = {{(TW - LW){(BINARY == 0) & p[LW-1]}}, p};
+                        end else if (TW == LW) begin : g_same
+                            assign v[gn * TW +: TW] = p;
+                        end else begin : g_trunc  // the value fits TW bits: drop redundant high bits
+                            wire unused_hi;
+                            assign unused_hi = ^p[LW-1:TW];
+                            assign v[gn * TW +: TW] = p[TW-1:0];
                         end
                     end
                 end else begin : g_adders

@@ -1,0 +1,53 @@
+"""Shared fixtures: a small trained-for-a-moment quantised model and Set5 LR patches."""
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+warnings.filterwarnings("ignore")
+
+FULL = os.environ.get("SR_TEST_FULL") == "1"
+DEFAULT_CHECKPOINT = REPO / "model" / "checkpoints" / "default.pt"
+
+
+@pytest.fixture(scope="session")
+def small_model():
+    """A C=8, one-resblock model whose quantiser scales were calibrated by a few training steps."""
+    import torch
+
+    from model.arch import BinarySRNet, SRConfig
+
+    torch.manual_seed(0)
+    m = BinarySRNet(SRConfig(channels=8, n_resblocks=1))
+    opt = torch.optim.Adam(m.parameters(), 1e-2)
+    m.train()
+    for _ in range(5):
+        x = torch.randint(0, 256, (2, 3, 12, 12)).float() / 256
+        loss = (m(x) - torch.rand(2, 3, 24, 24)).abs().mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return m.eval()
+
+
+@pytest.fixture(scope="session")
+def set5_lr():
+    """The five Set5 LR images (MATLAB bicubic x1/2 of the modcropped HR), uint8."""
+    from model.data import dataset_dir, list_images, load_rgb, make_pair
+
+    return {p.stem: make_pair(load_rgb(p), 2)[0] for p in list_images(dataset_dir("set5"))}
+
+
+def corner_patches(images: dict, size: int) -> list[np.ndarray]:
+    """One top-left and one bottom-right patch per image."""
+    out = []
+    for img in images.values():
+        out += [np.ascontiguousarray(img[:size, :size]), np.ascontiguousarray(img[-size:, -size:])]
+    return out

@@ -1,0 +1,45 @@
+"""Data loading errors, MATLAB bicubic and the PSNR protocol."""
+import numpy as np
+import pytest
+from PIL import Image
+
+from model.data import ImageError, load_rgb
+from model.evaluate import evaluate
+from model.metrics import psnr_y, rgb_to_y
+
+
+def test_bicubic_set5_x2_matches_published():
+    # published bicubic x2 on Set5: 33.66 dB (Y, shave 2, MATLAB imresize)
+    assert abs(evaluate(None, ["set5"])["set5"]["psnr"] - 33.66) < 0.05
+
+
+def test_psnr_known_value():
+    a = np.zeros((8, 8, 3), np.uint8)
+    b = a.copy()
+    b[..., :] = 1  # Y differs by (65.481+128.553+24.966)/255 = 219/255 everywhere
+    d = 219.0 / 255.0
+    assert psnr_y(a, b, 0) == pytest.approx(10 * np.log10(255 ** 2 / d ** 2))
+    assert rgb_to_y(np.array([[255, 255, 255]], np.uint8))[0] == pytest.approx(235.0)
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "L", "CMYK"])
+def test_non_rgb_images_are_rejected(tmp_path, mode):
+    p = tmp_path / f"x_{mode}.png" if mode != "CMYK" else tmp_path / "x.jpg"
+    Image.new(mode, (8, 8)).save(p)
+    with pytest.raises(ImageError, match="not RGB"):
+        load_rgb(p)
+
+
+def test_gray_allowed_when_asked(tmp_path):
+    p = tmp_path / "g.png"
+    Image.new("L", (8, 8), 7).save(p)
+    assert load_rgb(p, allow_gray=True).shape == (8, 8, 3)
+
+
+def test_corrupt_and_missing_files(tmp_path):
+    p = tmp_path / "bad.png"
+    p.write_bytes(b"\x89PNG\r\n\x1a\n garbage")
+    with pytest.raises(ImageError, match="not a readable image"):
+        load_rgb(p)
+    with pytest.raises(ImageError, match="no such image"):
+        load_rgb(tmp_path / "missing.png")

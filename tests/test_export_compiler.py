@@ -1,0 +1,98 @@
+"""The golden chain: PyTorch (float64) == QONNX execution == the compiler's integer layer references."""
+from dataclasses import replace
+
+import numpy as np
+import onnx
+import pytest
+
+from hw.codegen import fill
+from hw.design import Design
+from hw.frontend import UnsupportedGraph, prepare, to_fixed
+from model.export import export_model, golden, qonnx_execute
+from tests.conftest import corner_patches
+
+SIZE = 12
+
+
+@pytest.fixture(scope="module")
+def exported(small_model, tmp_path_factory):
+    return export_model(small_model, tmp_path_factory.mktemp("onnx") / "m.onnx", SIZE, SIZE)
+
+
+@pytest.fixture(scope="module")
+def design(exported):
+    return Design.from_qonnx(exported)
+
+
+def test_qonnx_equals_pytorch_on_set5_patches(small_model, exported, set5_lr):
+    for patch in corner_patches(set5_lr, SIZE):
+        assert np.array_equal(qonnx_execute(exported, patch), golden(small_model, patch))
+
+
+def test_integer_reference_equals_pytorch_on_set5_patches(small_model, design, set5_lr):
+    for patch in corner_patches(set5_lr, SIZE):
+        assert np.array_equal(design.execute(patch), golden(small_model, patch)[0])
+
+
+def test_layers_found(design):
+    names = [layer.name for layer in design.layers]
+    assert names == ["head", "body_0", "body_1", "tail"]
+    assert [layer.binary for layer in design.layers] == [False, True, True, False]
+    assert design.layers[1].requant.HAS_PRELU and design.layers[1].requant.HAS_RESIDUAL
+
+
+def test_one_lsb_in_any_constant_changes_the_output(design, set5_lr):
+    """The reference is sensitive to a single LSB of a per-channel constant (so the bit-exact tests can fail)."""
+    patch = corner_patches(set5_lr, SIZE)[2]
+    base = design.execute(patch)
+    layer = design.layers[1]
+    rq = layer.requant
+    changed = False
+    for c in range(rq.C):
+        b = list(rq.B)
+        b[c] += 1 << max(rq.S1 - 1, 0)  # half a t-LSB: moves rounding somewhere
+        layer.requant = replace(rq, B=tuple(b))
+        changed |= not np.array_equal(design.execute(patch), base)
+        layer.requant = rq
+        if changed:
+            break
+    assert changed
+
+
+def test_unsupported_op_is_named(exported, tmp_path):
+    m = onnx.load(exported)
+    relu_in = m.graph.node[-1].input[0]
+    m.graph.node.insert(len(m.graph.node) - 1, onnx.helper.make_node("Relu", [relu_in], ["relu_out"], name="MyRelu"))
+    m.graph.node[-1].input[0] = "relu_out"
+    p = tmp_path / "bad.onnx"
+    onnx.save(m, p)
+    with pytest.raises(UnsupportedGraph, match="Relu"):
+        prepare(p)
+
+
+def test_non_power_of_two_constants_rejected():
+    assert to_fixed([0.25, -1.5, 3.0], "x")[1] == 2
+    with pytest.raises(UnsupportedGraph, match="power of two"):
+        to_fixed([0.1], "k")
+
+
+def test_folding_config_roundtrip_and_checks(design):
+    design.set_folding(16)
+    assert design.cycles_per_lr_pixel() <= 16
+    cfg = design.folding_config()
+    design.apply_folding({"Defaults": {}, "body_0": {"PE": 2, "SIMD": 72}})
+    assert design.layers[1].cycles_per_pixel() == (design.layers[1].mh // 2) * (design.layers[1].mw // 72)
+    with pytest.raises(ValueError, match="must divide"):
+        design.apply_folding({"body_0": {"PE": 3}})
+    with pytest.raises(KeyError, match="unknown layers"):
+        design.apply_folding({"nope": {"PE": 1}})
+    design.apply_folding(cfg)
+    assert design.folding_config() == cfg
+
+
+def test_fill_rejects_unknown_and_leftover_placeholders():
+    assert fill("a $X$ b", {"X": 1}) == "a 1 b"
+    with pytest.raises(KeyError):
+        fill("a $X$ $Y$", {"X": 1})
+    with pytest.raises(KeyError):
+        fill("a $X$", {"X": 1, "Z": 2})
