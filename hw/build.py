@@ -66,7 +66,9 @@ report_timing_summary -file [file join $here timing.rpt]
 """
 
 
-def build(target_name: str, checkpoint: Path, folding: Path | None, synth: bool = True) -> dict:
+def build(target_name: str, checkpoint: Path, folding: Path | None, synth: bool = True,
+          out_root: Path | None = None) -> dict:
+    """Build ``checkpoint`` for ``target_name`` into ``<out_root>/<target>`` (default ``build/``)."""
     from model.arch import load_checkpoint
     from model.export import export_model
 
@@ -74,8 +76,9 @@ def build(target_name: str, checkpoint: Path, folding: Path | None, synth: bool 
     checkpoint = Path(checkpoint).resolve()
     if not checkpoint.is_file():
         raise FileNotFoundError(f"checkpoint {checkpoint} not found")
-    final = REPO / "build" / target.name
-    work = REPO / "build" / f"{target.name}.partial"
+    root = Path(out_root) if out_root else REPO / "build"
+    final = root / target.name
+    work = root / f"{target.name}.partial"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     t0 = time.time()

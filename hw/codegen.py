@@ -49,7 +49,7 @@ def generate_top(design: Design, module: str = "sr_top", source: str = "QONNX") 
     sa = {k: str(v) for k, v in design.output.skip_add.verilog_params().items()}
     return fill((TEMPLATES / "sr_top.v").read_text(), {
         "MODULE": module, "SOURCE": source, "DIM_BITS": dim_bits(design), "MAX_W": design.max_width,
-        "FIFO_DEPTH": design.skip_fifo_depth(), "LAYERS": "".join(blocks), "LAST": prev,
+        "FIFO_DEPTH": design.skip_fifo_depth(), "SHUFFLE_FIFO_DEPTH": design.shuffle_fifo_depth(), "LAYERS": "".join(blocks), "LAST": prev,
         "LAYER_LIST": " -> ".join(layer.name for layer in design.layers) + " -> output",
         "SKIP_ADD_PARAMS": ", ".join(f".{k}({v})" for k, v in sa.items()),
     })

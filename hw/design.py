@@ -86,10 +86,17 @@ class Design:
         need = len(self.layers) * (self.max_width + 2 + 8)
         return 1 << (need - 1).bit_length()
 
+    def shuffle_fifo_depth(self) -> int:
+        """Depth (LR pixels) of the FIFO before pixel_shuffle: it holds what the chain produces while
+        pixel_shuffle emits an odd HR row (2 * width cycles) without taking input."""
+        need = -(-2 * self.max_width // self.cycles_per_lr_pixel()) + 2
+        return max(2, 1 << (need - 1).bit_length())
+
     def summary(self) -> dict:
         return {"layers": [layer.summary() for layer in self.layers], "output": self.output.skip_add.verilog_params(),
                 "max_width": self.max_width, "max_height": self.max_height,
-                "skip_fifo_depth": self.skip_fifo_depth(), "cycles_per_lr_pixel": self.cycles_per_lr_pixel(),
+                "skip_fifo_depth": self.skip_fifo_depth(),
+                "shuffle_fifo_depth": self.shuffle_fifo_depth(), "cycles_per_lr_pixel": self.cycles_per_lr_pixel(),
                 **self.info}
 
     def save_summary(self, path: Path) -> None:

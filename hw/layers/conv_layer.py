@@ -68,10 +68,16 @@ class ConvLayer:
         if self.mh % pe or self.mw % simd:
             raise ValueError(f"{self.name}: PE={pe} must divide MH={self.mh} and SIMD={simd} must divide MW={self.mw}")
         self.pe, self.simd = pe, simd
-        self.requant = replace(self.requant, PE=pe, ACC_WIDTH=self.acc_width)
+        self.requant = replace(self.requant, PE=self.requant_pe(), ACC_WIDTH=self.acc_width)
+
+    def requant_pe(self) -> int:
+        """Fewest requant lanes that keep it strictly faster than the mvu (C/PE < NF*SF), so the
+        one-cycle handoff between vectors never adds to the initiation interval."""
+        cycles = self.cycles_per_pixel()
+        return next((d for d in divisors(self.mh) if self.mh // d < cycles), self.mh)
 
     def cycles_per_pixel(self) -> int:
-        """mvu cycles per output pixel, NF * SF (requant needs C/PE <= that, the window 1)."""
+        """mvu cycles per output pixel, NF * SF (requant takes fewer, the window ~1)."""
         return (self.mh // self.pe) * (self.mw // self.simd)
 
     def execute(self, x: np.ndarray) -> np.ndarray:
@@ -93,7 +99,7 @@ class ConvLayer:
             "WEIGHTS": f"{self.mh * self.mw * mvu_w}'h{pack_weights(self.weights, mvu_w):x}",
         }
         for k, v in self.requant.verilog_param_literals().items():
-            if k not in ("C", "PE", "ACC_WIDTH"):
+            if k not in ("C", "ACC_WIDTH"):
                 p["RQ_" + k] = v
         return p
 

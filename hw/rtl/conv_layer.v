@@ -14,13 +14,14 @@ module conv_layer #(
     parameter integer EW = 8,               // input element width
     parameter integer IN_SIGNED = 1,        // input elements are two's complement
     parameter integer BINARY = 1,           // 1: XNOR-popcount on the signs of the inputs; 0: multi-bit MAC
-    parameter integer PE = 1,               // mvu output channels in parallel (and requant channels per cycle)
+    parameter integer PE = 1,               // mvu output channels in parallel
     parameter integer SIMD = 288,           // mvu inputs in parallel
     parameter integer W_WIDTH = 1,          // weight width (1 when BINARY)
     parameter integer ACC_WIDTH = 10,       // accumulator width (from the dot-product bound)
     parameter [C_OUT*9*C_IN*W_WIDTH-1:0] WEIGHTS = 0,  // W[h][w] at (h*9*C_IN + w)*W_WIDTH, w = tap*C_IN + c
     parameter integer MAX_W = 128,          // maximum frame width (line-buffer depth)
     parameter integer DIM_BITS = 12,        // width of cfg_width / cfg_height
+    parameter integer RQ_PE = 1,            // requant: channels per cycle (C_OUT % RQ_PE == 0)
     parameter integer RQ_K_WIDTH = 10,      // requant: per-channel scale width
     parameter integer RQ_B_WIDTH = 18,      // requant: per-channel bias width
     parameter integer RQ_S1 = 0,            // requant: first rounding shift
@@ -112,7 +113,7 @@ generate
     end
 endgenerate
 
-requant #(.C(C_OUT), .PE(PE), .ACC_WIDTH(ACC_WIDTH), .K_WIDTH(RQ_K_WIDTH), .B_WIDTH(RQ_B_WIDTH), .S1(RQ_S1),
+requant #(.C(C_OUT), .PE(RQ_PE), .ACC_WIDTH(ACC_WIDTH), .K_WIDTH(RQ_K_WIDTH), .B_WIDTH(RQ_B_WIDTH), .S1(RQ_S1),
           .T_WIDTH(RQ_T_WIDTH), .HAS_PRELU(RQ_HAS_PRELU), .BETA_WIDTH(RQ_BETA_WIDTH), .BETA_FRAC(RQ_BETA_FRAC),
           .ZETA_WIDTH(RQ_ZETA_WIDTH), .S2(RQ_S2), .Y_WIDTH(RQ_Y_WIDTH), .Y_SIGNED(RQ_Y_SIGNED),
           .HAS_RESIDUAL(RQ_HAS_RESIDUAL), .K(RQ_K), .B(RQ_B), .BETA(RQ_BETA), .ZETA(RQ_ZETA)) scale (

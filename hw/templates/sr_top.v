@@ -66,9 +66,11 @@ bilinear_upsample #(.C(3), .EW(8)) skip_bilinear (
     .m_axis_tdata(up_tdata), .m_axis_tvalid(up_tvalid), .m_axis_tready(up_tready)
 );
 
-// ---- tail + skip -> uint8, then depth-to-space into HR raster order
-wire [12*8-1:0] sum_tdata;
-wire            sum_tvalid, sum_tready;
+// ---- tail + skip -> uint8, then depth-to-space into HR raster order.  pixel_shuffle stops taking input
+// for 2*cfg_width cycles after each LR row (it emits the odd HR row from its buffer); the FIFO lets the
+// conv chain keep going meanwhile.
+wire [12*8-1:0] sum_tdata, shuf_tdata;
+wire            sum_tvalid, sum_tready, shuf_tvalid, shuf_tready;
 
 skip_add #($SKIP_ADD_PARAMS$) output_add (
     .clk(clk), .rst(rst),
@@ -77,9 +79,15 @@ skip_add #($SKIP_ADD_PARAMS$) output_add (
     .m_axis_tdata(sum_tdata), .m_axis_tvalid(sum_tvalid), .m_axis_tready(sum_tready)
 );
 
+stream_fifo #(.WIDTH(12*8), .DEPTH($SHUFFLE_FIFO_DEPTH$)) shuffle_fifo (
+    .clk(clk), .rst(rst),
+    .s_axis_tdata(sum_tdata), .s_axis_tvalid(sum_tvalid), .s_axis_tready(sum_tready),
+    .m_axis_tdata(shuf_tdata), .m_axis_tvalid(shuf_tvalid), .m_axis_tready(shuf_tready)
+);
+
 pixel_shuffle #(.MAX_W(MAX_W), .DIM_BITS(DIM_BITS)) output_shuffle (
     .clk(clk), .rst(rst), .cfg_width(cfg_width), .cfg_height(cfg_height),
-    .s_axis_tdata(sum_tdata), .s_axis_tvalid(sum_tvalid), .s_axis_tready(sum_tready),
+    .s_axis_tdata(shuf_tdata), .s_axis_tvalid(shuf_tvalid), .s_axis_tready(shuf_tready),
     .m_axis_tdata(m_axis_tdata), .m_axis_tvalid(m_axis_tvalid), .m_axis_tready(m_axis_tready),
     .m_axis_tlast(m_axis_tlast), .m_axis_tuser(m_axis_tuser)
 );

@@ -1,0 +1,42 @@
+"""make hls: target handling, the build tree and its report."""
+import json
+
+import pytest
+
+from hw.build import build, main
+from hw.synth import cells_to_resources
+from hw.targets import get_target
+from model.arch import save_checkpoint
+
+
+def test_unknown_target_is_a_clear_error(capsys):
+    with pytest.raises(KeyError, match="unknown target 'zcu999'; known targets: pynq-z2"):
+        get_target("zcu999")
+    assert main(["--target", "zcu999", "--no-synth"]) == 2
+    assert "unknown target" in capsys.readouterr().err
+
+
+def test_missing_checkpoint_is_a_clear_error(tmp_path, capsys):
+    assert main(["--checkpoint", str(tmp_path / "nope.pt"), "--no-synth"]) == 2
+    assert "not found" in capsys.readouterr().err
+
+
+def test_build_tree_and_report(small_model, tmp_path):
+    ck = tmp_path / "small.pt"
+    save_checkpoint(ck, small_model)
+    rep = build("pynq-z2", ck, None, synth=False, out_root=tmp_path / "build")
+    out = tmp_path / "build" / "pynq-z2"
+    assert not (tmp_path / "build" / "pynq-z2.partial").exists()
+    for f in ("model.qonnx.onnx", "rtl/sr_top.v", "rtl/conv_layer.v", "folding_config.json", "design.json",
+              "vivado/synth.tcl", "hls_report.json"):
+        assert (out / f).is_file(), f
+    on_disk = json.loads((out / "hls_report.json").read_text())
+    assert on_disk["cycles_per_lr_pixel"] == rep["cycles_per_lr_pixel"] <= get_target("pynq-z2").target_cycles_per_pixel
+    assert on_disk["part"] == "xc7z020clg400-1" and on_disk["reference_check"]["mismatches"] == 0
+    assert json.loads((out / "folding_config.json").read_text())["body_0"]["SIMD"] >= 1
+
+
+def test_cell_counting():
+    r = cells_to_resources({"LUT6": 10, "LUT2": 5, "RAM64M": 2, "FDRE": 7, "FDSE": 1, "RAMB36E1": 3,
+                            "RAMB18E1": 3, "DSP48E1": 4, "CARRY4": 9})
+    assert r == {"LUT": 23, "LUT_as_memory": 8, "FF": 8, "BRAM36": 4.5, "DSP": 4}
