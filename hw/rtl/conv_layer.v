@@ -21,6 +21,8 @@ module conv_layer #(
     parameter [C_OUT*9*C_IN*W_WIDTH-1:0] WEIGHTS = 0,  // W[h][w] at (h*9*C_IN + w)*W_WIDTH, w = tap*C_IN + c
     parameter integer MAX_W = 128,          // maximum frame width (line-buffer depth)
     parameter integer DIM_BITS = 12,        // width of cfg_width / cfg_height
+    parameter integer IN_FIFO_DEPTH = 4,    // input FIFO words (0: none); lets the upstream layer run ahead at
+                                            // row ends, where the window takes two pixels for one output
     parameter integer RQ_PE = 1,            // requant: channels per cycle (C_OUT % RQ_PE == 0)
     parameter integer RQ_K_WIDTH = 10,      // requant: per-channel scale width
     parameter integer RQ_B_WIDTH = 18,      // requant: per-channel bias width
@@ -63,13 +65,29 @@ initial begin
         $error("%m: BINARY needs W_WIDTH == 1");
 end
 
-// ---- sliding window over the full-precision input
+// ---- optional input FIFO, then the sliding window over the full-precision input
+wire [C_IN*EW-1:0]   in_tdata;
+wire                 in_tvalid, in_tready;
+generate
+    if (IN_FIFO_DEPTH > 0) begin : g_in_fifo
+        stream_fifo #(.WIDTH(C_IN*EW), .DEPTH(IN_FIFO_DEPTH)) in_fifo (
+            .clk(clk), .rst(rst),
+            .s_axis_tdata(s_axis_tdata), .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready),
+            .m_axis_tdata(in_tdata), .m_axis_tvalid(in_tvalid), .m_axis_tready(in_tready)
+        );
+    end else begin : g_no_fifo
+        assign in_tdata = s_axis_tdata;
+        assign in_tvalid = s_axis_tvalid;
+        assign s_axis_tready = in_tready;
+    end
+endgenerate
+
 wire [9*C_IN*EW-1:0] win_tdata;
 wire                 win_tvalid, win_tready;
 
 sliding_window #(.C(C_IN), .EW(EW), .MAX_W(MAX_W), .DIM_BITS(DIM_BITS), .REPLICATE(0)) window (
     .clk(clk), .rst(rst), .cfg_width(cfg_width), .cfg_height(cfg_height),
-    .s_axis_tdata(s_axis_tdata), .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready),
+    .s_axis_tdata(in_tdata), .s_axis_tvalid(in_tvalid), .s_axis_tready(in_tready),
     .m_axis_tdata(win_tdata), .m_axis_tvalid(win_tvalid), .m_axis_tready(win_tready)
 );
 
