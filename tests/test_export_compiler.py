@@ -96,3 +96,25 @@ def test_fill_rejects_unknown_and_leftover_placeholders():
         fill("a $X$ $Y$", {"X": 1})
     with pytest.raises(KeyError):
         fill("a $X$", {"X": 1, "Z": 2})
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    from model.arch import load_checkpoint
+    from tests.conftest import DEFAULT_CHECKPOINT
+
+    model, _ = load_checkpoint(DEFAULT_CHECKPOINT)
+    path = export_model(model, tmp_path_factory.mktemp("shipped") / "default.onnx", 16, 16)
+    return model, path, Design.from_qonnx(path)
+
+
+def test_shipped_model_qonnx_equals_pytorch(shipped, set5_lr):
+    model, path, _ = shipped
+    for patch in corner_patches(set5_lr, 16):
+        assert np.array_equal(qonnx_execute(path, patch), golden(model, patch))
+
+
+def test_shipped_model_integer_reference_equals_pytorch_on_whole_set5(shipped, set5_lr):
+    model, _, design = shipped
+    for name, img in set5_lr.items():
+        assert np.array_equal(design.execute(img), golden(model, img)[0]), name

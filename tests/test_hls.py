@@ -40,3 +40,12 @@ def test_cell_counting():
     r = cells_to_resources({"LUT6": 10, "LUT2": 5, "RAM64M": 2, "FDRE": 7, "FDSE": 1, "RAMB36E1": 3,
                             "RAMB18E1": 3, "DSP48E1": 4, "CARRY4": 9})
     assert r == {"LUT": 23, "LUT_as_memory": 8, "FF": 8, "BRAM36": 4.5, "DSP": 4}
+
+
+def test_over_budget_names_the_resource():
+    from hw.build import over_budget
+
+    dev = get_target("pynq-z2").device
+    assert over_budget({"LUT": 100, "FF": 10, "BRAM36": 1, "DSP": 0}, dev) == {}
+    assert over_budget({"LUT": 60000, "FF": 10, "BRAM36": 141, "DSP": 0}, dev) == {
+        "LUT": (60000, 53200), "BRAM36": (141, 140)}

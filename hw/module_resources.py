@@ -1,0 +1,53 @@
+"""Yosys xc7 resource figure of every core at the parameters it has in a built design.
+
+    python -m hw.module_resources [--target pynq-z2]
+
+Reads ``build/<target>/design.json`` (from ``make hls``) and synthesises each distinct core instance
+(conv_layer per layer, the skip-path cores) on its own; writes ``build/<target>/module_resources.json``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+from hw.synth import synth_xc7
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def instances(top_v: str) -> list[tuple[str, str, dict[str, str]]]:
+    """(module, instance, parameters) of every instance in a generated top."""
+    out = []
+    for m in re.finditer(r"^(\w+) #\((.*?)\) (\w+) \(", top_v, re.S | re.M):
+        params = dict(re.findall(r"\.(\w+)\(([^()]*)\)", m.group(2)))
+        out.append((m.group(1), m.group(3), params))
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--target", default="pynq-z2")
+    a = ap.parse_args(argv)
+    build = REPO / "build" / a.target
+    rtl = build / "rtl"
+    top = (rtl / "sr_top.v").read_text()
+    srcs = sorted(p for p in rtl.glob("*.v") if p.name != "sr_top.v")
+    dim_bits = re.search(r"DIM_BITS = (\d+)", top).group(1)
+    max_w = re.search(r"MAX_W = (\d+);", top).group(1)
+    report = {}
+    for module, inst, params in instances(top):
+        params = {k: v.replace("DIM_BITS", dim_bits).replace("MAX_W", max_w) for k, v in params.items()}
+        r = synth_xc7(srcs, module, build / "module_synth" / inst, params)
+        report[inst] = {"module": module, "resources": r["resources"]}
+        print(f"{inst:16s} {module:18s} {json.dumps(r['resources'])}", flush=True)
+    out = build / "module_resources.json"
+    out.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
