@@ -40,6 +40,7 @@ def main(argv=None) -> int:
     report = {}
     for module, inst, params in instances(top):
         params = {k: v.replace("DIM_BITS", dim_bits).replace("MAX_W", max_w) for k, v in params.items()}
+        params = {k: (str(eval(v)) if re.fullmatch(r"[0-9*+ ()-]+", v) else v) for k, v in params.items()}
         r = synth_xc7(srcs, module, build / "module_synth" / inst, params)
         report[inst] = {"module": module, "resources": r["resources"]}
         print(f"{inst:16s} {module:18s} {json.dumps(r['resources'])}", flush=True)

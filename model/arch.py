@@ -21,21 +21,32 @@ Every constant the hardware uses is quantised to a power-of-two grid (model/quan
     X'  = Q_res(X + Q_res(v))                        (res_bits signed, one shared scale)
 RPReLU(x) = PReLU(x - gamma, beta) + zeta, so b and gamma fold into one constant exactly.
 Padding happens on the full-precision tensor before Sign (0 -> +1): see hw/numerics.sign_bit.
+
+Float and quantised model from one definition: ``SRConfig.quant = False`` turns every activation and
+parameter quantiser into an identity (the forward pass skips it; Sign and the binary weights stay binary,
+it is a binary network either way).  Both models have the same modules and parameter names, so a float
+checkpoint loads into the quantised model (:func:`load_state_dict_for_qat`, ``load_checkpoint(quant=True)``).
+
+Block variants (the paper's Table 1, FP, BBCU) live in model/blocks.py and register themselves in
+:data:`BLOCKS` by table name; a block class says how many binary convs one unit holds
+(``convs_per_unit``), and the body is ``2 * n_resblocks / convs_per_unit`` units.  Only ``Base`` is
+supported by the hardware compiler.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+import brevitas.config
 import brevitas.nn as qnn
 
 from model.quant import (BiasQuant, BinarySign, BinaryWeightQuant, FixedPointQuant, WeightQuant, act_quant,
-                         image_quant)
+                         float_conv, image_quant)
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,9 @@ class SRConfig:
     channels: feature channels C of the body.  n_resblocks: EDSR residual blocks, each two binary convs.
     scale: upscaling factor (the hardware supports 2).  *_bits: signed widths of the residual stream,
     the scale-block output t, the tail output, and the per-channel constants k, bias, beta, zeta.
+    block: a name in :data:`BLOCKS` (the paper's Table 1 names, ``FP``, ``BBCU``).  quant: False gives the
+    float training model (every quantiser an identity except Sign and the binary weights), True the
+    quantised hardware model; both have the same state_dict layout.
     """
 
     channels: int = 32
@@ -58,6 +72,7 @@ class SRConfig:
     bias_bits: int = 18
     beta_bits: int = 8
     zeta_bits: int = 18
+    quant: bool = True
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -67,12 +82,54 @@ class SRConfig:
         return cls(**d)
 
 
+class Registry(dict):
+    """Name -> block class, BasicSR-style: duplicates are rejected, an unknown name is a KeyError that
+    names this registry and lists what it holds."""
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.name = name
+
+    def __setitem__(self, key, value):
+        if key in self:
+            raise KeyError(f"{key!r} is already registered in the {self.name} registry")
+        super().__setitem__(key, value)
+
+    def register(self, key: str, obj=None):
+        """``register(name, obj)``, or ``@register(name)`` as a class decorator."""
+        if obj is None:
+            def deco(o):
+                self[key] = o
+                return o
+            return deco
+        self[key] = obj
+        return obj
+
+    def __missing__(self, key):
+        raise KeyError(f"unknown block {key!r}: not in the {self.name} registry (model.arch.BLOCKS); "
+                       f"known: {sorted(self)}")
+
+    def update(self, *a, **kw):  # keep the duplicate check
+        for k, v in dict(*a, **kw).items():
+            self[k] = v
+
+
+BLOCKS = Registry("BLOCKS")
+
+
 class BaseBinaryBlock(nn.Module):
-    """The paper's Base block (Eq. 10) around one 3x3 binary conv; ``res_quant`` is shared."""
+    """The paper's Base block (Eq. 10) around one 3x3 binary conv; ``res_quant`` is shared.
+
+    The pieces (:meth:`binary_input`, :meth:`scale_rprelu`, :meth:`add_residual`) are reused by the
+    variants in model/blocks.py; with ``cfg.quant`` False each skips its quantisers.
+    """
+
+    convs_per_unit = 1  # binary convs in one unit of the body
 
     def __init__(self, cfg: SRConfig, res_quant: qnn.QuantIdentity):
         super().__init__()
         c = cfg.channels
+        self.quant = cfg.quant
         self.sign = BinarySign()
         self.conv = qnn.QuantConv2d(c, c, 3, padding=0, bias=False, weight_quant=BinaryWeightQuant)
         self.a = nn.Parameter(torch.ones(c))  # scale block a_t
@@ -91,23 +148,47 @@ class BaseBinaryBlock(nn.Module):
         """alpha_l = mean |W_l| per output channel (Eq. 8), shape (C,)."""
         return self.conv.weight.abs().mean(dim=(1, 2, 3))
 
-    def forward(self, x):
-        xv = x.value
-        acc = self.conv(self.sign(F.pad(xv, (1, 1, 1, 1))))
-        ka = self.a * self.alpha()
+    def scale_factor(self) -> torch.Tensor:
+        """Per-channel factor of the binary conv's output: a * alpha."""
+        return self.a * self.alpha()
+
+    def bias_term(self) -> torch.Tensor:
+        """Per-channel constant added before PReLU: b - gamma (the scale block's b folded into RPReLU)."""
+        return self.b - self.gamma
+
+    def binary_input(self, x, xv: torch.Tensor) -> torch.Tensor:
+        """Input of the binary conv: Sign of the zero-padded full-precision input."""
+        return self.sign(F.pad(xv, (1, 1, 1, 1)))
+
+    def scale_rprelu(self, acc: torch.Tensor) -> torch.Tensor:
+        """v = RPReLU(a * alpha * acc + b): on the hardware's grids, or in float when not ``quant``."""
+        ka = self.scale_factor()
+        if not self.quant:
+            t = acc * ka.view(1, -1, 1, 1) + self.bias_term().view(1, -1, 1, 1)
+            return F.prelu(t, self.beta) + self.zeta.view(1, -1, 1, 1)
         s_k = self.k_quant.pot_scale_of(ka)
         k = self.k_quant(ka, s_k)
-        bg = self.bias_quant(self.b - self.gamma, s_k)
+        bg = self.bias_quant(self.bias_term(), s_k)
         t = self.t_quant(acc * k.view(1, -1, 1, 1) + bg.view(1, -1, 1, 1))
         beta = self.beta_quant(self.beta)
         s_u = float(t.scale.detach()) * self.beta_quant.pot_scale_of(self.beta)
         u = F.prelu(t.value, beta)
-        v = u + self.zeta_quant(self.zeta, s_u).view(1, -1, 1, 1)
+        return u + self.zeta_quant(self.zeta, s_u).view(1, -1, 1, 1)
+
+    def add_residual(self, skip: torch.Tensor, v: torch.Tensor):
+        """X' = Q_res(skip + Q_res(v)) (a QuantTensor), or skip + v when not ``quant``."""
+        if not self.quant:
+            return skip + v
         y = self.res_quant(v)
-        return self.res_quant(xv + y.value)
+        return self.res_quant(skip + y.value)
+
+    def forward(self, x):
+        xv = x.value if self.quant else x
+        acc = self.conv(self.binary_input(x, xv))
+        return self.add_residual(xv, self.scale_rprelu(acc))
 
 
-BLOCKS = {"Base": BaseBinaryBlock}
+BLOCKS.register("Base", BaseBinaryBlock)
 
 
 class BinarySRNet(nn.Module):
@@ -115,14 +196,16 @@ class BinarySRNet(nn.Module):
 
     def __init__(self, cfg: SRConfig = SRConfig()):
         super().__init__()
-        if cfg.block not in BLOCKS:
-            raise KeyError(f"unknown block {cfg.block!r}; known: {sorted(BLOCKS)}")
+        block = BLOCKS[cfg.block]
+        per_unit = getattr(block, "convs_per_unit", 1)
+        if (2 * cfg.n_resblocks) % per_unit:
+            raise ValueError(f"{cfg.block} holds {per_unit} convs per unit; 2 * n_resblocks = {2 * cfg.n_resblocks}")
         self.cfg = cfg
         c, s = cfg.channels, cfg.scale
         self.in_quant = image_quant(return_quant_tensor=True)
         self.head = qnn.QuantConv2d(3, c, 3, padding=1, bias=True, weight_quant=WeightQuant, bias_quant=BiasQuant)
         self.res_quant = act_quant(cfg.res_bits, return_quant_tensor=True)
-        self.body = nn.ModuleList(BLOCKS[cfg.block](cfg, self.res_quant) for _ in range(2 * cfg.n_resblocks))
+        self.body = nn.ModuleList(block(cfg, self.res_quant) for _ in range(2 * cfg.n_resblocks // per_unit))
         self.tail = qnn.QuantConv2d(c, 3 * s * s, 3, padding=1, bias=True, weight_quant=WeightQuant,
                                     bias_quant=BiasQuant)
         with torch.no_grad():  # start near the bilinear skip: small residual from the tail
@@ -132,6 +215,8 @@ class BinarySRNet(nn.Module):
         self.out_quant = image_quant(return_quant_tensor=False)
 
     def forward(self, lr: torch.Tensor) -> torch.Tensor:
+        if not self.cfg.quant:
+            return self._float_forward(lr)
         xq = self.in_quant(lr)
         x = self.res_quant(self.head(xq))
         for block in self.body:
@@ -139,6 +224,14 @@ class BinarySRNet(nn.Module):
         t = F.pixel_shuffle(self.tail_quant(self.tail(x)), self.cfg.scale)
         up = F.interpolate(xq.value, scale_factor=self.cfg.scale, mode="bilinear", align_corners=False)
         return self.out_quant(t + up)
+
+    def _float_forward(self, lr: torch.Tensor) -> torch.Tensor:
+        """The same network with every quantiser an identity (image in/out quantisers included)."""
+        x = float_conv(self.head, lr)
+        for block in self.body:
+            x = block(x)
+        t = F.pixel_shuffle(float_conv(self.tail, x), self.cfg.scale)
+        return t + F.interpolate(lr, scale_factor=self.cfg.scale, mode="bilinear", align_corners=False)
 
     def set_export_mode(self, on: bool) -> None:
         for m in self.modules():
@@ -150,9 +243,37 @@ def save_checkpoint(path: Path, model: BinarySRNet, extra: dict | None = None) -
     torch.save({"config": json.loads(model.cfg.to_json()), "state_dict": model.state_dict(), **(extra or {})}, path)
 
 
-def load_checkpoint(path: Path) -> tuple[BinarySRNet, dict]:
+def load_checkpoint(path: Path, quant: bool | None = None) -> tuple[BinarySRNet, dict]:
+    """Model and checkpoint dict; ``quant`` overrides the saved config (e.g. a float checkpoint -> the
+    quantised model for quantisation-aware fine-tuning, loaded with :func:`load_state_dict_for_qat`)."""
     ck = torch.load(path, map_location="cpu", weights_only=False)
-    model = BinarySRNet(SRConfig.from_dict(ck["config"]))
-    model.load_state_dict(ck["state_dict"])
+    cfg = SRConfig.from_dict(ck["config"])
+    if quant is None or quant == cfg.quant:
+        model = BinarySRNet(cfg)
+        model.load_state_dict(ck["state_dict"])
+    else:
+        model = BinarySRNet(replace(cfg, quant=quant))
+        load_state_dict_for_qat(model, ck["state_dict"])
     model.eval()
     return model, ck
+
+
+def load_state_dict_for_qat(model: BinarySRNet, state_dict: dict) -> None:
+    """Load a float model's state_dict into the quantised model (or back), strictly except for the learned
+    activation scales.
+
+    The float model never runs its activation quantisers, and Brevitas leaves a never-run
+    PARAMETER_FROM_STATS scale out of the state_dict; in the quantised model those scales then start from
+    runtime statistics (the first ``collect_stats_steps`` training steps), i.e. they are calibrated on
+    the trained float network.  Every other key must match exactly.
+    """
+    prev = brevitas.config.IGNORE_MISSING_KEYS
+    brevitas.config.IGNORE_MISSING_KEYS = True
+    try:
+        model.load_state_dict(state_dict, strict=True)
+    finally:
+        brevitas.config.IGNORE_MISSING_KEYS = prev
+
+
+# The variants register themselves in BLOCKS (import at the end: model.blocks imports this module).
+from model import blocks as _blocks  # noqa: E402,F401

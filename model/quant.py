@@ -8,12 +8,17 @@
   power-of-two grid with a straight-through gradient, exported as a QONNX ``Quant`` node on a constant
   via Brevitas' own QONNX export function, so the graph records their integer form.
 * The paper's ApproxSign backward (Eq. 6) is :class:`ApproxSignGrad`, an identity in the forward pass.
+* Attention maps (model/attention.py) leave their sigmoid on the unsigned 8-bit grid k * 2^-8
+  (:func:`map_quant`); the sigmoid's input is a quantised logit, so hardware can use a table.
+* The float model (``SRConfig.quant = False``) skips every quantiser except Sign and the binary weights;
+  :func:`float_conv` runs a Brevitas conv with its float parameters.
 """
 from __future__ import annotations
 
 import math
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 import brevitas.nn as qnn
@@ -29,6 +34,10 @@ class ImageQuant(Uint8ActPerTensorFixedPoint):
 
     scaling_impl_type = ScalingImplType.CONST
     scaling_init = 1.0
+
+
+class MapQuant(ImageQuant):
+    """Attention map (a sigmoid output in (0, 1)) <-> k * 2^-8, k in 0..255 (constant scale)."""
 
 
 class ActQuant(Int8ActPerTensorFixedPoint):
@@ -131,3 +140,13 @@ def act_quant(bit_width: int, return_quant_tensor: bool = False) -> qnn.QuantIde
 def image_quant(return_quant_tensor: bool) -> qnn.QuantIdentity:
     """uint8 image quantiser (scale 2^-8, round half even, clip to 0..255)."""
     return qnn.QuantIdentity(act_quant=ImageQuant, return_quant_tensor=return_quant_tensor)
+
+
+def map_quant() -> qnn.QuantIdentity:
+    """Unsigned 8-bit quantiser of an attention map: scale 2^-8, values 0..255/256, plain tensor out."""
+    return qnn.QuantIdentity(act_quant=MapQuant, return_quant_tensor=False)
+
+
+def float_conv(conv: nn.Conv2d, x: torch.Tensor) -> torch.Tensor:
+    """``conv`` with its float weight and bias, no quantiser (the float model's view of a QuantConv2d)."""
+    return F.conv2d(x, conv.weight, conv.bias, conv.stride, conv.padding, conv.dilation, conv.groups)
