@@ -16,7 +16,7 @@ help:
 	@echo "make setup                 create .venv and install the pinned PyPI dependencies"
 	@echo "make hls TARGET=pynq-z2    QONNX export + RTL + Yosys estimate -> build/\$$TARGET/hls_report.json"
 	@echo "make sim TARGET=pynq-z2    whole-design Verilator sim on Set5 patches -> build/\$$TARGET/sim_report.json"
-	@echo "make sim-stalls            the same with random input idles and output backpressure"
+	@echo "make sim-stalls            the same with random input idles and output backpressure (sim_report_stalls.json)"
 	@echo "make test                  pytest suite (unit, cores, export, one whole-design sim); < 25 min on 2 cores"
 	@echo "make test-full             test + slow cases (larger parameter sweeps)"
 	@echo "make lint                  verilator --lint-only -Wall on every core"

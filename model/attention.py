@@ -11,10 +11,12 @@ model, a plain tensor in the float model) and returns a map in (0, 1) that multi
 * :class:`GlobalAttention`: GAP -> 1x1 conv C->C (with bias) -> sigmoid; a per-channel map (N, C, 1, 1).
 
 Quantised model (``cfg.quant``): the input is already on the residual grid; the pooled input and the SE
-hidden activation are requantised with the learned power-of-two activation quantiser (8 bit), the conv
-weights are 8-bit power-of-two (``WeightQuant``), biases on the accumulator grid (``BiasQuant``), the
-logit is quantised to 8 bit before the sigmoid (so the sigmoid is a 256-entry table in hardware) and the
-map to unsigned 8 bit, k * 2^-8 (``map_quant``; a map can therefore be exactly 0, never 1).  The float
+hidden activation are requantised with the learned power-of-two activation quantiser (8 bit, its scale
+floored at 2^-10 so that a dead ReLU or a zero mean cannot collapse the grid of the next bias), the conv
+weights are 8-bit power-of-two (``WeightQuant``), biases 32-bit on the accumulator grid
+(``AttentionBiasQuant``), the logit is quantised the same way (8 bit) before the sigmoid, so the sigmoid
+is a 256-entry table in hardware, and the map to unsigned 8 bit, k * 2^-8 (``map_quant``; a map can
+therefore be exactly 0, never 1).  The float
 model skips all of these.  Attention variants are not yet supported by the hardware compiler (hw/).
 """
 from __future__ import annotations
@@ -25,14 +27,20 @@ from torch import nn
 
 import brevitas.nn as qnn
 
-from model.quant import BiasQuant, WeightQuant, act_quant, float_conv, map_quant
+from model.quant import ActQuant, AttentionBiasQuant, WeightQuant, float_conv, map_quant
 
 ATT_BITS = 8  # pooled input, SE hidden activation and logit (signed, learned power-of-two scale)
+ATT_MIN_SCALE = 2.0 ** -10  # floor of those scales
 SE_REDUCTION = 4  # SE hidden width C // r
 
 
 def _conv1x1(cin: int, cout: int) -> qnn.QuantConv2d:
-    return qnn.QuantConv2d(cin, cout, 1, bias=True, weight_quant=WeightQuant, bias_quant=BiasQuant)
+    return qnn.QuantConv2d(cin, cout, 1, bias=True, weight_quant=WeightQuant, bias_quant=AttentionBiasQuant)
+
+
+def _act(return_quant_tensor: bool) -> qnn.QuantIdentity:
+    return qnn.QuantIdentity(act_quant=ActQuant, bit_width=ATT_BITS, scaling_min_val=ATT_MIN_SCALE,
+                             return_quant_tensor=return_quant_tensor)
 
 
 class Attention(nn.Module):
@@ -44,7 +52,7 @@ class Attention(nn.Module):
     def __init__(self, cfg):
         super().__init__()
         self.quant = cfg.quant
-        self.logit_quant = act_quant(ATT_BITS)
+        self.logit_quant = _act(False)
         self.map_quant = map_quant()
 
     def _map(self, z: torch.Tensor) -> torch.Tensor:
@@ -66,9 +74,9 @@ class SEAttention(Attention):
         super().__init__(cfg)
         c = cfg.channels
         hidden = max(1, c // reduction)
-        self.gap_quant = act_quant(ATT_BITS, return_quant_tensor=True)
+        self.gap_quant = _act(True)
         self.fc1 = _conv1x1(c, hidden)
-        self.hidden_quant = act_quant(ATT_BITS, return_quant_tensor=True)
+        self.hidden_quant = _act(True)
         self.fc2 = _conv1x1(hidden, c)
 
     def forward(self, x) -> torch.Tensor:
@@ -95,7 +103,7 @@ class GlobalAttention(Attention):
 
     def __init__(self, cfg):
         super().__init__(cfg)
-        self.gap_quant = act_quant(ATT_BITS, return_quant_tensor=True)
+        self.gap_quant = _act(True)
         self.conv = _conv1x1(cfg.channels, cfg.channels)
 
     def forward(self, x) -> torch.Tensor:

@@ -24,7 +24,7 @@ from torch import nn
 import brevitas.nn as qnn
 from brevitas.core.scaling import ScalingImplType
 from brevitas.export.onnx.qonnx.function import BrevitasQuantTorchScriptFn
-from brevitas.quant import (Int8ActPerTensorFixedPoint, Int8WeightPerTensorFixedPoint, Int16Bias,
+from brevitas.quant import (Int8ActPerTensorFixedPoint, Int8WeightPerTensorFixedPoint, Int16Bias, Int32Bias,
                             SignedBinaryActPerTensorConst, SignedBinaryWeightPerTensorConst,
                             Uint8ActPerTensorFixedPoint)
 
@@ -50,6 +50,11 @@ class WeightQuant(Int8WeightPerTensorFixedPoint):
 
 class BiasQuant(Int16Bias):
     """Conv bias on the accumulator grid (scale = input scale * weight scale), 16 bit."""
+
+
+class AttentionBiasQuant(Int32Bias):
+    """Bias of an attention conv: 32 bit on the accumulator grid (its input -- a pooled mean, a sparse ReLU
+    output -- can have a small scale, and 16 bit would then clip the logit bias)."""
 
 
 class BinaryWeightQuant(SignedBinaryWeightPerTensorConst):

@@ -96,7 +96,7 @@ def main(argv=None) -> int:
         "first_output_latency_cycles": raw["first_output_latency_cycles"],
         "random_stalls": raw["pauses"], "wall_seconds": round(wall, 1), "per_patch": patches,
     }
-    out = build / "sim_report.json"
+    out = build / ("sim_report_stalls.json" if a.pauses else "sim_report.json")
     out.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     print(f"{n_exact}/{len(patches)} patches bit-exact; {report['cycles_per_lr_pixel']:.2f} cycles/LR pixel "
           f"overall, {steady if steady is None else round(steady, 2)} steady state "
