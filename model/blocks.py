@@ -14,13 +14,14 @@ Choices the text leaves to the (missing) figures -- all of them, in one place:
   residual connection for every binary convolution"; Base has no resblock skip).  The identity is
   therefore counted twice per resblock: with both binary branches zero, X' = 2X.  The network builds
   ``n_resblocks`` such units (``convs_per_unit = 2``).
-* **RescalePre-A**: rescales the binary conv's *input*.  Since Sign(X * A) == Sign(X) for A > 0, the map
-  multiplies the bipolar activations: conv input = Sign(pad(X)) * pad(A(X)), a scaled +-1 tensor; the
-  per-channel maps broadcast over the padded border, a per-pixel (Spatial) map is padded by replicating
-  its edge (so a border tap is +1 times the nearest pixel's attention).  The paper's ablation says
-  instead that RescalePre "doesn't affect forward pass ... having influence only on the backward pass",
-  i.e. it binarised Sign(X * A(X)); that form is registered too, as **RescalePreSign-A** (not a Table 1
-  name; in the quantised model a map that rounds to 0 makes Sign(0) = +1 there).
+* **RescalePre-A**: rescales the binary conv's *input* before Sign, as the paper's ablation (Sec. 4.3)
+  describes it: "RescalePre block doesn't affect forward pass ... having influence only on the backward
+  pass".  So the conv input is Sign(pad(X * A(X))): for A > 0 this equals Sign(pad(X)) in the forward
+  pass (in the quantised model a product that rounds to 0 gives Sign(0) = +1), while the ApproxSign
+  gradient sees the rescaled X * A(X).  An alternative that does change the forward pass, the map
+  multiplying the bipolar activations (conv input = Sign(pad(X)) * pad(A(X)), a scaled +-1 tensor; a
+  per-pixel map padded by replicating its edge), is registered as **RescalePreScaled-A** (not a Table 1
+  name).
 * **RescalePost-A**: rescales the binary conv's *output* before the scale block: R(S(acc * A(X))) + X.
 * **Single-A**: attention on the RPReLU output before the residual add: R(S(acc)) * A(X) + X.
 * **Dual-A1-A2**: both maps computed from X and multiplied: R(S(acc)) * A1(X) * A2(X) + X (a product of
@@ -130,8 +131,8 @@ def _register_attention_variant(name: str, **positions) -> None:
 
 _A = ("Global", "SE", "Spatial")
 for _a in _A:
-    _register_attention_variant(f"RescalePre-{_a}", PRE=_a)
-    _register_attention_variant(f"RescalePreSign-{_a}", PRE=_a, PRE_IN_SIGN=True)
+    _register_attention_variant(f"RescalePre-{_a}", PRE=_a, PRE_IN_SIGN=True)
+    _register_attention_variant(f"RescalePreScaled-{_a}", PRE=_a)
     _register_attention_variant(f"RescalePost-{_a}", POST=_a)
     _register_attention_variant(f"Single-{_a}", BRANCH=(_a,))
     for _b in _A:

@@ -1,7 +1,10 @@
 """Operation counts of a network configuration at a given LR input size (cf. the GFLOPs column of Table 1).
 
-Counted by forward hooks on the float model of the configuration (same structure as the quantised one),
-for one H x W LR image:
+Counted by forward hooks on the modules of the quantised model of the configuration (the float model has
+the same structure but runs its multi-bit convs functionally), for one H x W LR image.  Every layer is a
+stride-1 "same" conv, a per-pixel operation or a per-image one after global pooling, so each count is
+exactly a * H * W + b: the hooks run on 1 x 1 and 1 x 2 inputs and the counts are extrapolated (a test
+checks this against counting at the full size).
 
 * ``fp_macs``: multiply-accumulates of every multi-bit / full-precision conv (head, tail, FP blocks,
   attention 1x1 convs and SE FCs); bias additions not counted.
@@ -38,18 +41,31 @@ def _is_binary(conv: nn.Conv2d) -> bool:
     return isinstance(conv, qnn.QuantConv2d) and float(conv.weight_quant.bit_width()) == 1.0
 
 
+KEYS = ("fp_macs", "binary_ops", "attention_elementwise")
+
+
 @torch.no_grad()
 def count_ops(cfg: SRConfig, h: int, w: int) -> dict:
     """Operation counts for one ``h`` x ``w`` LR input (see the module docstring for the convention)."""
-    model = BinarySRNet(replace(cfg, quant=False)).eval()
-    counts = {"fp_macs": 0, "binary_ops": 0, "attention_elementwise": 0}
+    model = BinarySRNet(replace(cfg, quant=True)).eval()
+    c1, c2 = _hooked_counts(model, 1, 1), _hooked_counts(model, 1, 2)
+    counts = {k: (c2[k] - c1[k]) * h * w + 2 * c1[k] - c2[k] for k in KEYS}
+    counts["flops"] = counts["fp_macs"] + counts["attention_elementwise"] + counts["binary_ops"] / 64
+    counts["gflops"] = counts["flops"] / 1e9
+    return counts
+
+
+@torch.no_grad()
+def _hooked_counts(model: BinarySRNet, h: int, w: int) -> dict:
+    """The counts of one forward pass of ``model`` (quantised, eval) on a 1 x 3 x h x w input."""
+    counts = dict.fromkeys(KEYS, 0)
 
     def conv_hook(m, inputs, out):
         k = m.in_channels // m.groups * m.kernel_size[0] * m.kernel_size[1]
         counts["binary_ops" if _is_binary(m) else "fp_macs"] += out[0].numel() * k
 
     def attention_hook(m, inputs, out):
-        n = inputs[0][0].numel()  # C * H * W of the block input, batch 1
+        n = getattr(inputs[0], "value", inputs[0])[0].numel()  # C * H * W of the block input, batch 1
         counts["attention_elementwise"] += n + out[0].numel() + (n if m.uses_gap else 0)
 
     handles = []
@@ -63,8 +79,6 @@ def count_ops(cfg: SRConfig, h: int, w: int) -> dict:
     finally:
         for hd in handles:
             hd.remove()
-    counts["flops"] = counts["fp_macs"] + counts["attention_elementwise"] + counts["binary_ops"] / 64
-    counts["gflops"] = counts["flops"] / 1e9
     return counts
 
 
@@ -79,7 +93,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     rows = {b: count_ops(SRConfig(channels=a.channels, n_resblocks=a.resblocks, block=b), *a.size)
             for b in a.blocks.split(",")}
-    print(json.dumps(rows, indent=1))
+    print(json.dumps(rows, indent=1, sort_keys=True))
 
 
 if __name__ == "__main__":
