@@ -54,7 +54,7 @@ lint: $(STAMP)
 	$(PY) -m hw.lint
 
 train: $(STAMP)
-	$(PY) -m model.train --channels 32 --resblocks 2 --iters 4000 --batch 16 --patch 24 --eval-every 500 --out $(CHECKPOINT)
+	$(PY) -m model.train --block Base --channels 32 --resblocks 2 --iters 4000 --batch 16 --patch 24 --eval-every 500 --out $(CHECKPOINT)
 
 eval: $(STAMP)
 	$(PY) -m model.evaluate --checkpoint $(CHECKPOINT) --sets set5 --ssim --out reports/quality_default.json

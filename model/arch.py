@@ -248,12 +248,10 @@ def load_checkpoint(path: Path, quant: bool | None = None) -> tuple[BinarySRNet,
     quantised model for quantisation-aware fine-tuning, loaded with :func:`load_state_dict_for_qat`)."""
     ck = torch.load(path, map_location="cpu", weights_only=False)
     cfg = SRConfig.from_dict(ck["config"])
-    if quant is None or quant == cfg.quant:
-        model = BinarySRNet(cfg)
-        model.load_state_dict(ck["state_dict"])
-    else:
-        model = BinarySRNet(replace(cfg, quant=quant))
-        load_state_dict_for_qat(model, ck["state_dict"])
+    # strict except for activation scales Brevitas has not created yet: a float checkpoint, or a quantised
+    # one saved before its scales finished calibrating (the first collect_stats_steps steps)
+    model = BinarySRNet(cfg if quant is None else replace(cfg, quant=quant))
+    load_state_dict_for_qat(model, ck["state_dict"])
     model.eval()
     return model, ck
 

@@ -101,10 +101,16 @@ def to_tensor(img_u8: np.ndarray):
     return torch.from_numpy(np.ascontiguousarray(a.transpose(0, 3, 1, 2))).float() / 256.0
 
 
-def to_u8(t) -> np.ndarray:
-    """Model output (N, 3, H, W), values k/256 -> uint8 (N, H, W, 3); checks the values are on the grid."""
+def to_u8(t, exact: bool = True) -> np.ndarray:
+    """Model output (N, 3, H, W), values k/256 -> uint8 (N, H, W, 3).
+
+    ``exact``: the output of the quantised model must already lie on the grid (checked); otherwise (a
+    float model) it is rounded and clipped, as any SR evaluation saves its output as an 8-bit image.
+    """
     a = t.detach().cpu().double().numpy() * 256.0
     r = np.round(a)
+    if not exact:
+        return np.clip(r, 0, 255).astype(np.uint8).transpose(0, 2, 3, 1)
     if np.abs(a - r).max() > 1e-6 or r.min() < 0 or r.max() > 255:
         raise ValueError("model output is not a uint8 image on the 1/256 grid")
     return r.astype(np.uint8).transpose(0, 2, 3, 1)

@@ -23,7 +23,7 @@ def upscale(model: BinarySRNet, lr_u8: np.ndarray, double: bool = True) -> np.nd
     out = m(x.double() if double else x)
     if double:
         model.float()
-    return to_u8(out)[0]
+    return to_u8(out, exact=model.cfg.quant)[0]
 
 
 def evaluate(model: BinarySRNet | None, sets: list[str], scale: int = 2, with_ssim: bool = False) -> dict:

@@ -1,12 +1,20 @@
-"""Train the binary SR network (quantisation-aware) on HR/LR pairs: L1 loss, Adam, cosine decay.
+"""Train a binary SR network: L1 loss, Adam, cosine decay, HR crops with dihedral augmentation.
 
-Resumes from ``--out`` when it exists (``--resume``); logs loss and Set5 PSNR; CPU or CUDA.
+    python -m model.train --block Base --channels 32 --resblocks 2 --iters 4000 --out ck.pt
+    python -m model.train --float ... --out float.pt                 # float model (quantisers off)
+    python -m model.train --init float.pt ... --out qat.pt           # quantisation-aware fine-tuning
+    torchrun --nproc_per_node 4 -m model.train ...                   # several GPUs (DDP)
+
+Resumes from ``--out`` with ``--resume``; logs loss and Set5 PSNR (of the model as configured: the
+quantised model is what the hardware computes); runs on CPU or CUDA.  Data: ``$SR_DATA`` (default
+``../shared/data``) with ``train/``.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import math
+import os
 import time
 from pathlib import Path
 
@@ -14,17 +22,29 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from model.arch import BinarySRNet, SRConfig, save_checkpoint
+from model.arch import BLOCKS, BinarySRNet, SRConfig, load_state_dict_for_qat, save_checkpoint
 from model.data import PairBank, data_root, to_tensor
 from model.evaluate import evaluate
 
 
+def _distributed() -> tuple[int, int, int]:
+    """(rank, world size, local rank); initialises the process group under torchrun."""
+    if "WORLD_SIZE" not in os.environ or int(os.environ["WORLD_SIZE"]) == 1:
+        return 0, 1, 0
+    backend = "nccl" if torch.cuda.is_available() else "gloo"
+    torch.distributed.init_process_group(backend)
+    return torch.distributed.get_rank(), torch.distributed.get_world_size(), int(os.environ.get("LOCAL_RANK", 0))
+
+
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--block", default="Base", help=f"block variant (Table 1 name): {', '.join(sorted(BLOCKS))}")
     ap.add_argument("--channels", type=int, default=32)
     ap.add_argument("--resblocks", type=int, default=4)
+    ap.add_argument("--float", dest="fp", action="store_true", help="train the float model (quantisers off)")
+    ap.add_argument("--init", type=Path, help="start from this checkpoint's weights (e.g. float -> QAT)")
     ap.add_argument("--iters", type=int, default=20000)
-    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--batch", type=int, default=16, help="per process")
     ap.add_argument("--patch", type=int, default=32, help="LR patch size")
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--seed", type=int, default=0)
@@ -36,36 +56,43 @@ def main(argv=None):
     a = ap.parse_args(argv)
     if a.threads:
         torch.set_num_threads(a.threads)
-    dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    rank, world, local = _distributed()
+    dev = torch.device(f"cuda:{local}" if torch.cuda.is_available() else "cpu")
     torch.manual_seed(a.seed)
-    rng = np.random.default_rng(a.seed)
-    cfg = SRConfig(channels=a.channels, n_resblocks=a.resblocks)
-    model = BinarySRNet(cfg).to(dev)
+    rng = np.random.default_rng(a.seed * 1000 + rank)
+    cfg = SRConfig(channels=a.channels, n_resblocks=a.resblocks, block=a.block, quant=not a.fp)
+    model = BinarySRNet(cfg)
+    if a.init:
+        load_state_dict_for_qat(model, torch.load(a.init, map_location="cpu", weights_only=False)["state_dict"])
+    model.to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     start, log = 0, []
     if a.resume and a.out.exists():
         ck = torch.load(a.out, map_location=dev, weights_only=False)
-        model.load_state_dict(ck["state_dict"])
+        load_state_dict_for_qat(model, ck["state_dict"])
         opt.load_state_dict(ck["optimizer"])
         start, log = ck["iter"], ck.get("log", [])
-        rng = np.random.default_rng(a.seed + start)
+        rng = np.random.default_rng(a.seed * 1000 + rank + start)
+    net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[local] if dev.type == "cuda" else None) \
+        if world > 1 else model
     bank = PairBank([data_root() / s for s in a.train_sets.split(",")], cfg.scale)
-    print(f"{len(bank.pairs)} training images; config {cfg.to_json()}", flush=True)
-    a.out.parent.mkdir(parents=True, exist_ok=True)
+    if rank == 0:
+        print(f"{len(bank.pairs)} training images; {world} process(es) on {dev}; config {cfg.to_json()}", flush=True)
+        a.out.parent.mkdir(parents=True, exist_ok=True)
 
     def save(it):
         save_checkpoint(a.out, model, {"optimizer": opt.state_dict(), "iter": it, "log": log,
-                                       "train_args": {k: str(v) for k, v in vars(a).items()}})
+                                       "train_args": {k: str(v) for k, v in vars(a).items()}, "world_size": world})
 
     t0, run_loss = time.time(), 0.0
-    bar = tqdm(range(start, a.iters), initial=start, total=a.iters, mininterval=10)
+    bar = tqdm(range(start, a.iters), initial=start, total=a.iters, mininterval=10, disable=rank != 0)
     for it in bar:
         for g in opt.param_groups:
             g["lr"] = a.lr * 0.5 * (1 + math.cos(math.pi * it / a.iters))
-        model.train()
+        net.train()
         lr_u8, hr_u8 = bank.batch(rng, a.batch, a.patch)
         x, y = to_tensor(lr_u8).to(dev), to_tensor(hr_u8).to(dev)
-        loss = (model(x) - y).abs().mean()
+        loss = (net(x) - y).abs().mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -73,13 +100,15 @@ def main(argv=None):
         if (it + 1) % 100 == 0:
             bar.set_postfix(loss=f"{run_loss / 100:.5f}")
             run_loss = 0.0
-        if (it + 1) % a.eval_every == 0 or it + 1 == a.iters:
+        if rank == 0 and ((it + 1) % a.eval_every == 0 or it + 1 == a.iters):
             model.eval()
             psnr = evaluate(model.cpu(), ["set5"])["set5"]["psnr"]
             model.to(dev)
             log.append({"iter": it + 1, "set5_psnr": psnr, "loss": loss.item(), "minutes": (time.time() - t0) / 60})
             print(json.dumps(log[-1]), flush=True)
             save(it + 1)
+    if world > 1:
+        torch.distributed.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -105,7 +105,7 @@ class ConvLayer:
 
     def summary(self) -> dict:
         return {"name": self.name, "type": "xnor_popcount" if self.binary else "mac", "c_in": self.c_in,
-                "c_out": self.c_out, "MW": self.mw, "MH": self.mh, "PE": self.pe, "SIMD": self.simd,
+                "c_out": self.c_out, "MW": self.mw, "MH": self.mh, "PE": self.pe, "SIMD": self.simd, "requant_PE": self.requant.PE,
                 "in_width": self.in_width, "acc_width": self.acc_width, "out_width": self.out_width,
                 "cycles_per_pixel": self.cycles_per_pixel(), "has_prelu": self.requant.HAS_PRELU,
                 "has_residual": self.requant.HAS_RESIDUAL}

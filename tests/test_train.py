@@ -1,0 +1,20 @@
+"""Training CLI: float training, QAT from the float checkpoint, resume; one tiny run each."""
+from model.arch import load_checkpoint
+from model.train import main as train
+
+
+def test_float_then_qat_then_resume(tmp_path):
+    common = ["--channels", "8", "--resblocks", "1", "--batch", "2", "--patch", "12", "--eval-every", "2",
+              "--train-sets", "train/t91", "--threads", "1"]
+    fp = tmp_path / "fp.pt"
+    train(["--block", "Single-Spatial", "--float", "--iters", "2", "--out", str(fp), *common])
+    m, ck = load_checkpoint(fp)
+    assert ck["iter"] == 2 and not m.cfg.quant and m.cfg.block == "Single-Spatial"
+    q = tmp_path / "q.pt"
+    train(["--block", "Single-Spatial", "--init", str(fp), "--iters", "2", "--out", str(q), *common])
+    mq, ckq = load_checkpoint(q)
+    assert mq.cfg.quant and ckq["log"][-1]["set5_psnr"] > 10
+    train(["--block", "Single-Spatial", "--init", str(fp), "--iters", "4", "--resume", "--out", str(q), *common])
+    _, ck2 = load_checkpoint(q)
+    assert ck2["iter"] == 4 and len(ck2["log"]) == 2
+    assert ck2["log"][0]["iter"] == 2
