@@ -21,7 +21,7 @@ help:
 	@echo "make test-full             test + slow cases (larger parameter sweeps)"
 	@echo "make lint                  verilator --lint-only -Wall on every core"
 	@echo "make train                 retrain the default checkpoint on \$$SR_DATA/train (CPU: ~40 min)"
-	@echo "make eval                  PSNR/SSIM of the default checkpoint and bicubic -> reports/quality_default.json"
+	@echo "make eval                  PSNR/SSIM on Set5/Set14/B100/Urban100 of bicubic and the default model -> reports/quality.{json,md}, reports/crops/"
 	@echo "make clean                 remove build/"
 
 $(STAMP): requirements.txt
@@ -57,7 +57,7 @@ train: $(STAMP)
 	$(PY) -m model.train --block Base --channels 32 --resblocks 2 --iters 4000 --batch 16 --patch 24 --eval-every 500 --out $(CHECKPOINT)
 
 eval: $(STAMP)
-	$(PY) -m model.evaluate --checkpoint $(CHECKPOINT) --sets set5 --ssim --out reports/quality_default.json
+	$(PY) -m model.report --model default=$(CHECKPOINT)
 
 clean:
 	rm -rf build

@@ -44,6 +44,25 @@ def dataset_dir(name: str) -> Path:
     return d
 
 
+def original_mode(path: Path) -> str:
+    """The image's mode as originally published: ``MANIFEST.tsv`` of the data root records it for files
+    re-encoded as WebP (which stores 1-channel images as RGB); otherwise the file's own PIL mode."""
+    path = Path(path).resolve()
+    try:
+        root = data_root().resolve()
+        manifest = root / "MANIFEST.tsv"
+        if manifest.is_file() and root in path.parents:
+            rel = str(path.relative_to(root))
+            for line in manifest.read_text().splitlines()[1:]:
+                cols = line.split("\t")
+                if cols[0] == rel:
+                    return cols[3]
+    except FileNotFoundError:
+        pass
+    with Image.open(path) as im:
+        return im.mode
+
+
 def list_images(folder: Path) -> list[Path]:
     files = sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in IMAGE_EXTS)
     if not files:

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from model.arch import BinarySRNet, load_checkpoint
-from model.data import dataset_dir, list_images, load_rgb, make_pair, to_tensor, to_u8
+from model.data import dataset_dir, list_images, load_rgb, make_pair, original_mode, to_tensor, to_u8
 from model.imresize import imresize_u8
 from model.metrics import psnr_y, ssim_y
 
@@ -33,10 +33,11 @@ def evaluate(model: BinarySRNet | None, sets: list[str], scale: int = 2, with_ss
         ps, ss = [], []
         for p in list_images(dataset_dir(name)):
             lr, hr = make_pair(load_rgb(p, allow_gray=True), scale)
+            gray = original_mode(p) == "L"
             sr = imresize_u8(lr, scale) if model is None else upscale(model, lr)
-            ps.append(psnr_y(sr, hr, scale))
+            ps.append(psnr_y(sr, hr, scale, gray))
             if with_ssim:
-                ss.append(ssim_y(sr, hr, scale))
+                ss.append(ssim_y(sr, hr, scale, gray))
         res[name] = {"psnr": float(np.mean(ps))}
         if with_ssim:
             res[name]["ssim"] = float(np.mean(ss))

@@ -10,20 +10,29 @@ def rgb_to_y(img_u8: np.ndarray) -> np.ndarray:
     return 16.0 + x @ np.array([65.481, 128.553, 24.966])
 
 
-def psnr_y(sr: np.ndarray, hr: np.ndarray, shave: int) -> float:
-    """PSNR (dB) between the Y channels of two uint8 RGB images, ``shave`` border pixels removed."""
+def luma(img_u8: np.ndarray, gray: bool = False) -> np.ndarray:
+    """The channel the protocol measures: BT.601 Y in [16, 235] of an RGB image; for an image that was
+    published as 1-channel gray, the gray level itself in [0, 255] (the benchmark MATLAB scripts use a
+    1-channel image as it is, without rgb2ycbcr), i.e. (Y - 16) * 255 / 219 of its RGB replica."""
+    y = rgb_to_y(img_u8)
+    return (y - 16.0) * 255.0 / 219.0 if gray else y
+
+
+def psnr_y(sr: np.ndarray, hr: np.ndarray, shave: int, gray: bool = False) -> float:
+    """PSNR (dB) between the Y channels of two uint8 RGB images, ``shave`` border pixels removed
+    (``gray``: the image was published 1-channel, see :func:`luma`)."""
     if sr.shape != hr.shape:
         raise ValueError(f"shape mismatch {sr.shape} vs {hr.shape}")
-    a, b = rgb_to_y(sr), rgb_to_y(hr)
+    a, b = luma(sr, gray), luma(hr, gray)
     if shave:
         a, b = a[shave:-shave, shave:-shave], b[shave:-shave, shave:-shave]
     mse = np.mean((a - b) ** 2)
     return float("inf") if mse == 0 else float(10 * np.log10(255.0 ** 2 / mse))
 
 
-def ssim_y(sr: np.ndarray, hr: np.ndarray, shave: int) -> float:
+def ssim_y(sr: np.ndarray, hr: np.ndarray, shave: int, gray: bool = False) -> float:
     """SSIM on Y (Gaussian window 11, sigma 1.5, valid region; Wang et al. 2004 / BasicSR)."""
-    a, b = rgb_to_y(sr), rgb_to_y(hr)
+    a, b = luma(sr, gray), luma(hr, gray)
     if shave:
         a, b = a[shave:-shave, shave:-shave], b[shave:-shave, shave:-shave]
     c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2

@@ -1,0 +1,97 @@
+"""``make eval``: PSNR/SSIM (Y, shave = scale) of bicubic and of checkpoints on the benchmark sets.
+
+    python -m model.report [--model default=model/checkpoints/default.pt ...] [--sets set5,set14,b100,urban100]
+
+Writes ``reports/quality.json`` ({model: {set: {psnr, ssim}}}, with a ``bicubic`` row), the Markdown
+table ``reports/quality.md`` (ours beside the paper's Table 1 row of the same block, bicubic beside the
+published values) and side-by-side crops ``reports/crops/<image>.png`` (LR nearest x2 | bicubic | ours | HR).
+The models are evaluated as quantised (what the hardware computes) unless their config says float.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from model.arch import load_checkpoint
+from model.data import dataset_dir, list_images, load_rgb, make_pair
+from model.evaluate import evaluate, upscale
+from model.imresize import imresize_u8
+from model.paper_table1 import BICUBIC_X2, PAPER_TABLE1
+
+REPO = Path(__file__).resolve().parents[1]
+SETS = ["set5", "set14", "b100", "urban100"]
+
+
+def markdown(quality: dict, meta: dict, sets: list[str]) -> str:
+    head = "| model | block | " + " | ".join(f"{s} PSNR / SSIM" for s in sets) + " |"
+    out = [head, "|" + "---|" * (len(sets) + 2)]
+    for name, res in quality.items():
+        block = meta.get(name, {}).get("block", "")
+        cells = [f"{res[s]['psnr']:.2f} / {res[s]['ssim']:.4f}" if s in res else "" for s in sets]
+        out.append(f"| {name} | {block} | " + " | ".join(cells) + " |")
+        ref = ({s: {"psnr": BICUBIC_X2[s]} for s in sets} if name == "bicubic" else PAPER_TABLE1.get(block))
+        if ref:
+            cells = [(f"{ref[s]['psnr']:.2f}" + (f" / {ref[s]['ssim']:.3f}" if "ssim" in ref[s] else "")) for s in sets]
+            label = "published" if name == "bicubic" else "paper Table 1 (16x64 EDSR backbone)"
+            out.append(f"| _{label}_ | {block} | " + " | ".join(cells) + " |")
+    notes = [f"- {n}: {m.get('description', '')}" for n, m in meta.items()]
+    return "\n".join(out) + "\n\n" + "\n".join(notes) + "\n"
+
+
+def crops(models: dict, out_dir: Path, images=("butterfly", "baby"), size: int = 48) -> list[Path]:
+    """LR (nearest x2) | bicubic | each model | HR, for a ``size`` x ``size`` HR region of each Set5 image."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    files = {p.stem: p for p in list_images(dataset_dir("set5"))}
+    for stem in images:
+        lr, hr = make_pair(load_rgb(files[stem]), 2)
+        y, x = (hr.shape[0] // 2) & ~1, (hr.shape[1] // 2) & ~1
+        panels = [np.repeat(np.repeat(lr, 2, 0), 2, 1), imresize_u8(lr, 2.0)]
+        panels += [upscale(m, lr) for m in models.values()]
+        panels.append(hr)
+        row = np.concatenate([p[y:y + size, x:x + size] for p in panels], axis=1)
+        path = out_dir / f"{stem}.png"
+        Image.fromarray(np.repeat(np.repeat(row, 3, 0), 3, 1)).save(path)
+        paths.append(path)
+    return paths
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", action="append", default=[], metavar="NAME=CHECKPOINT",
+                    help="default: default=model/checkpoints/default.pt")
+    ap.add_argument("--sets", default=",".join(SETS))
+    ap.add_argument("--out", type=Path, default=REPO / "reports")
+    a = ap.parse_args(argv)
+    specs = a.model or [f"default={REPO / 'model' / 'checkpoints' / 'default.pt'}"]
+    sets = a.sets.split(",")
+    for s in sets:
+        dataset_dir(s)  # a clear error naming the missing set, before any work
+    models, meta = {}, {"bicubic": {"description": "MATLAB-compatible bicubic x2 (model/imresize.py)"}}
+    for spec in specs:
+        name, path = spec.split("=", 1)
+        models[name], ck = load_checkpoint(Path(path))
+        cfg = models[name].cfg
+        meta[name] = {"block": cfg.block, "checkpoint": str(Path(path).resolve().relative_to(REPO)),
+                      "config": ck["config"], "iterations": ck.get("iter"), "train_args": ck.get("train_args"),
+                      "description": f"{cfg.block}, C={cfg.channels}, {cfg.n_resblocks} resblocks, "
+                                     f"{'quantised' if cfg.quant else 'float'}, {ck.get('iter')} iterations"}
+    quality = {"bicubic": evaluate(None, sets, with_ssim=True)}
+    for name, m in models.items():
+        quality[name] = evaluate(m, sets, with_ssim=True)
+        print(name, json.dumps(quality[name]), flush=True)
+    a.out.mkdir(parents=True, exist_ok=True)
+    (a.out / "quality.json").write_text(json.dumps(quality, indent=2, sort_keys=True) + "\n")
+    (a.out / "quality_meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    (a.out / "quality.md").write_text(markdown(quality, meta, sets))
+    crops(models, a.out / "crops")
+    print((a.out / "quality.md").read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
