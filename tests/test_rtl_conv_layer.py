@@ -1,0 +1,58 @@
+"""conv_layer RTL (window + mvu + requant, binary and multi-bit) against ConvLayer.execute."""
+import zlib
+
+import numpy as np
+import pytest
+
+from hw.layers.conv_layer import ConvLayer
+from hw.layers.requant import RequantParams
+from hw.numerics import int_range
+from sim.runner import REPO, rtl_sources, run_cocotb
+
+MAX_W, DIM_BITS = 8, 5
+
+
+def binary_layer(rng, c):
+    """A Base block: bipolar weights, random K/B/beta/zeta, residual; ranges chosen to hit saturation."""
+    rq = RequantParams.from_constants(
+        PE=1, ACC_WIDTH=1, K=rng.integers(-300, 300, c), B=rng.integers(-2000, 2000, c), S1=4, T_WIDTH=10,
+        BETA=rng.integers(-128, 128, c), BETA_FRAC=7, ZETA=rng.integers(-3000, 3000, c), S2=9, Y_WIDTH=8,
+        HAS_RESIDUAL=1)
+    return ConvLayer("body_0", True, c, c, 8, True, 1, rng.integers(0, 2, (c, 9 * c)), rq)
+
+
+def mac_layer(rng, c_in, c_out):
+    """A head-like multi-bit conv: uint8 inputs, int8 weights, bias, requant to int8."""
+    rq = RequantParams.from_constants(PE=1, ACC_WIDTH=1, K=np.ones(c_out, int), B=rng.integers(-5000, 5000, c_out),
+                                      S1=9, T_WIDTH=8, S2=0, Y_WIDTH=8)
+    return ConvLayer("head", False, c_in, c_out, 8, False, 8, rng.integers(-127, 128, (c_out, 9 * c_in)), rq)
+
+
+CASES = {
+    "binary_c4_pe2_simd12": lambda rng: (binary_layer(rng, 4), 2, 12),
+    "binary_c4_pe4_simd36": lambda rng: (binary_layer(rng, 4), 4, 36),
+    "mac_3to4_pe2_simd9": lambda rng: (mac_layer(rng, 3, 4), 2, 9),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_conv_layer(case, tmp_path):
+    rng = np.random.default_rng(zlib.crc32(case.encode()))
+    layer, pe, simd = CASES[case](rng)
+    layer.set_folding(pe, simd)
+    lo, hi = int_range(layer.in_width, layer.in_signed)
+    frames = []
+    for h, w in ((4, 5), (4, 5), (4, 5)):  # back to back; extremes in the second frame
+        x = rng.integers(lo, hi + 1, (h, w, layer.c_in))
+        frames.append(x)
+    frames[1][0] = lo
+    frames[1][-1] = hi
+    x = np.stack(frames)
+    y = np.stack([layer.execute(f) for f in frames])
+    npz = tmp_path / "case.npz"
+    np.savez(npz, x=x, y=y, ew=layer.in_width, ow=layer.out_width, osigned=layer.requant.Y_SIGNED)
+    params = {k: v for k, v in layer.verilog_params().items()}
+    params.update(MAX_W=str(MAX_W), DIM_BITS=str(DIM_BITS))
+    run_cocotb("conv_layer", rtl_sources("stream_fifo", "sliding_window", "mvu", "rhe_shift", "requant", "conv_layer"),
+               "sim.test_conv_layer", case, parameters=params,
+               extra_env={"CONV_LAYER_CASE": str(npz), "PYTHONPATH": str(REPO)})
