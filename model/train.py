@@ -27,6 +27,9 @@ from model.data import PairBank, data_root, to_tensor
 from model.evaluate import evaluate
 
 
+_BANKS: dict = {}  # training pairs per (sets, scale): several runs in one process (model.table1) load once
+
+
 def _distributed() -> tuple[int, int, int]:
     """(rank, world size, local rank); initialises the process group under torchrun."""
     if "WORLD_SIZE" not in os.environ or int(os.environ["WORLD_SIZE"]) == 1:
@@ -75,7 +78,10 @@ def main(argv=None):
         rng = np.random.default_rng(a.seed * 1000 + rank + start)
     net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[local] if dev.type == "cuda" else None) \
         if world > 1 else model
-    bank = PairBank([data_root() / s for s in a.train_sets.split(",")], cfg.scale)
+    key = (a.train_sets, cfg.scale)
+    if key not in _BANKS:
+        _BANKS[key] = PairBank([data_root() / s for s in a.train_sets.split(",")], cfg.scale)
+    bank = _BANKS[key]
     if rank == 0:
         print(f"{len(bank.pairs)} training images; {world} process(es) on {dev}; config {cfg.to_json()}", flush=True)
         a.out.parent.mkdir(parents=True, exist_ok=True)
