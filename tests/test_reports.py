@@ -1,0 +1,31 @@
+"""Report rendering: quality and Table 1 Markdown from their JSON."""
+from model.paper_table1 import BICUBIC_X2, PAPER_TABLE1
+from model.report import markdown
+from model.table1 import TABLE1_ORDER, render
+
+
+def test_paper_table_transcribed():
+    assert PAPER_TABLE1["Both-Spatial-SE"]["set5"] == {"psnr": 37.68, "ssim": 0.976}
+    assert PAPER_TABLE1["EDSR"]["gflops"] == 45.1 and len(PAPER_TABLE1) == 25
+    assert BICUBIC_X2 == {"set5": 33.66, "set14": 30.24, "b100": 29.56, "urban100": 26.88}
+
+
+def test_every_table1_row_is_a_registered_block():
+    from model.arch import BLOCKS
+
+    assert len(TABLE1_ORDER) == 25 and all(n in BLOCKS for n in TABLE1_ORDER)
+    assert {n for n in PAPER_TABLE1 if n != "EDSR"} <= set(TABLE1_ORDER)
+
+
+def test_quality_markdown_has_reference_rows():
+    q = {"bicubic": {"set5": {"psnr": 33.68, "ssim": 0.93}}, "default": {"set5": {"psnr": 35.7, "ssim": 0.95}}}
+    md = markdown(q, {"default": {"block": "Base", "description": "x"}}, ["set5"])
+    assert "| default | Base | 35.70 / 0.9500 |" in md and "| _published_ |  | 33.66 |" in md
+    assert "37.61 / 0.975" in md
+
+
+def test_table1_render():
+    r = {"block": "Base", "seed": 0, "ops": {"gflops": 0.1},
+         "float": {"set5": {"psnr": 35.0, "ssim": 0.9}}, "quantised": {"set5": {"psnr": 34.5, "ssim": 0.9}}}
+    md = render([r], ["set5"], "tiny")
+    assert "| Base | 0 | 0.100 | 35.00 / 34.50 | 37.61 |" in md
