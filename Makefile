@@ -18,7 +18,7 @@ help:
 	@echo "make sim TARGET=pynq-z2    whole-design Verilator sim on Set5 patches -> build/\$$TARGET/sim_report.json"
 	@echo "make sim-stalls            the same with random input idles and output backpressure (sim_report_stalls.json)"
 	@echo "make test                  pytest suite (unit, cores, export, one whole-design sim); < 25 min on 2 cores"
-	@echo "make test-full             test + slow cases (larger parameter sweeps)"
+	@echo "make test-full             test + slow checks (Urban100 bicubic protocol)"
 	@echo "make lint                  verilator --lint-only -Wall on every core"
 	@echo "make train                 retrain the default checkpoint on \$$SR_DATA/train (CPU: ~40 min)"
 	@echo "make eval                  PSNR/SSIM on Set5/Set14/B100/Urban100 of bicubic and the default model -> reports/quality.{json,md}, reports/crops/"
