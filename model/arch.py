@@ -45,7 +45,7 @@ from torch import nn
 import brevitas.config
 import brevitas.nn as qnn
 
-from model.quant import (BiasQuant, BinarySign, BinaryWeightQuant, FixedPointQuant, WeightQuant, act_quant,
+from model.quant import (ActQuant, BiasQuant, BinarySign, BinaryWeightQuant, FixedPointQuant, WeightQuant, act_quant,
                          float_conv, image_quant)
 
 
@@ -56,7 +56,9 @@ class SRConfig:
     channels: feature channels C of the body.  n_resblocks: EDSR residual blocks, each two binary convs.
     scale: upscaling factor (the hardware supports 2).  *_bits: signed widths of the residual stream,
     the scale-block output t, the tail output, and the per-channel constants k, bias, beta, zeta.
-    block: a name in :data:`BLOCKS` (the paper's Table 1 names, ``FP``, ``BBCU``).  quant: False gives the
+    block: a name in :data:`BLOCKS` (the paper's Table 1 names, ``FP``, ``BBCU``).  backbone: ``board`` (LR
+    tail conv C->3*s*s + PixelShuffle + bilinear image skip: what hw/ builds) or ``edsr`` (the paper's form:
+    body-end conv, long skip, conv C->C*s*s + PixelShuffle, HR tail conv C->3; Table 1's backbone).  quant: False gives the
     float training model (every quantiser an identity except Sign and the binary weights), True the
     quantised hardware model; both have the same state_dict layout.
     """
@@ -65,6 +67,7 @@ class SRConfig:
     n_resblocks: int = 4
     scale: int = 2
     block: str = "Base"
+    backbone: str = "board"
     res_bits: int = 8
     t_bits: int = 12
     tail_bits: int = 10
@@ -115,6 +118,9 @@ class Registry(dict):
 
 
 BLOCKS = Registry("BLOCKS")
+
+
+BACKBONES = ("board", "edsr")  # board: LR tail + bilinear image skip (hardware); edsr: the paper's form
 
 
 class BaseBinaryBlock(nn.Module):
@@ -213,14 +219,30 @@ class BinarySRNet(nn.Module):
             self.tail.bias.zero_()
         self.tail_quant = act_quant(cfg.tail_bits)
         self.out_quant = image_quant(return_quant_tensor=False)
+        if cfg.backbone not in BACKBONES:
+            raise KeyError(f"unknown backbone {cfg.backbone!r}; known: {', '.join(BACKBONES)}")
+        if cfg.backbone == "edsr":
+            # the paper's EDSR x2 form: body-end conv, long skip, conv C->C*s*s + PixelShuffle, HR tail conv
+            self.body_end = qnn.QuantConv2d(c, c, 3, padding=1, bias=True, weight_quant=WeightQuant,
+                                            bias_quant=BiasQuant)
+            self.upsample = qnn.QuantConv2d(c, c * s * s, 3, padding=1, bias=True, weight_quant=WeightQuant,
+                                            bias_quant=BiasQuant)
+            self.hr_tail = qnn.QuantConv2d(c, 3, 3, padding=1, bias=True, weight_quant=WeightQuant,
+                                           bias_quant=BiasQuant, input_quant=ActQuant)
+            del self.tail, self.tail_quant
 
     def forward(self, lr: torch.Tensor) -> torch.Tensor:
         if not self.cfg.quant:
             return self._float_forward(lr)
         xq = self.in_quant(lr)
         x = self.res_quant(self.head(xq))
+        h = x
         for block in self.body:
             x = block(x)
+        if self.cfg.backbone == "edsr":
+            x = self.res_quant(h.value + self.res_quant(self.body_end(x)).value)
+            up = F.pixel_shuffle(self.upsample(x), self.cfg.scale)
+            return self.out_quant(self.hr_tail(up))
         t = F.pixel_shuffle(self.tail_quant(self.tail(x)), self.cfg.scale)
         up = F.interpolate(xq.value, scale_factor=self.cfg.scale, mode="bilinear", align_corners=False)
         return self.out_quant(t + up)
@@ -228,8 +250,12 @@ class BinarySRNet(nn.Module):
     def _float_forward(self, lr: torch.Tensor) -> torch.Tensor:
         """The same network with every quantiser an identity (image in/out quantisers included)."""
         x = float_conv(self.head, lr)
+        h = x
         for block in self.body:
             x = block(x)
+        if self.cfg.backbone == "edsr":
+            x = h + float_conv(self.body_end, x)
+            return float_conv(self.hr_tail, F.pixel_shuffle(float_conv(self.upsample, x), self.cfg.scale))
         t = F.pixel_shuffle(float_conv(self.tail, x), self.cfg.scale)
         return t + F.interpolate(lr, scale_factor=self.cfg.scale, mode="bilinear", align_corners=False)
 

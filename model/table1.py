@@ -36,10 +36,10 @@ def _done(path: Path, iters: int) -> bool:
 
 
 def run_variant(block: str, seed: int, a, out: Path) -> dict:
-    common = ["--block", block, "--channels", str(a.channels), "--resblocks", str(a.resblocks), "--batch",
-              str(a.batch), "--patch", str(a.patch), "--seed", str(seed), "--threads", str(a.threads),
-              "--eval-every", str(10 ** 9)]
-    fp, q = out / f"{block}_s{seed}_float.pt", out / f"{block}_s{seed}_qat.pt"
+    common = ["--block", block, "--backbone", a.backbone, "--channels", str(a.channels), "--resblocks",
+              str(a.resblocks), "--batch", str(a.batch), "--patch", str(a.patch), "--seed", str(seed),
+              "--threads", str(a.threads), "--eval-every", str(10 ** 9)]
+    fp, q = out / f"{a.backbone}_{block}_s{seed}_float.pt", out / f"{a.backbone}_{block}_s{seed}_qat.pt"
     t0 = time.time()
     if not _done(fp, a.iters):
         train([*common, "--float", "--iters", str(a.iters), "--out", str(fp), "--resume"])
@@ -82,6 +82,7 @@ def main(argv=None) -> int:
     ap.add_argument("--variants", default="all", help="comma-separated Table 1 names, or all")
     ap.add_argument("--seeds", default="0", help="seeds for every variant (e.g. 0)")
     ap.add_argument("--extra-seeds", default="Base:1", help="VARIANT:SEED,... trained in addition")
+    ap.add_argument("--backbone", default="board", help="board or edsr (the paper's Table 1 backbone)")
     ap.add_argument("--channels", type=int, default=16)
     ap.add_argument("--resblocks", type=int, default=2)
     ap.add_argument("--iters", type=int, default=600)
@@ -103,7 +104,8 @@ def main(argv=None) -> int:
     a.out.mkdir(parents=True, exist_ok=True)
     store = a.out / "table1.json"
     results = json.loads(store.read_text()) if store.exists() else []
-    budget = (f"C={a.channels}, {a.resblocks} resblocks, {a.iters} float + {a.qat_iters} QAT iterations, batch "
+    budget = (f"{a.backbone} backbone, C={a.channels}, {a.resblocks} resblocks, {a.iters} float + "
+              f"{a.qat_iters} QAT iterations, batch "
               f"{a.batch}, LR patch {a.patch}, Adam {a.lr} cosine (QAT lr/10), CPU")
     for block, seed in jobs:
         if any(r["block"] == block and r["seed"] == seed and r["float_iters"] == a.iters for r in results):

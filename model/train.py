@@ -42,6 +42,7 @@ def _distributed() -> tuple[int, int, int]:
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--block", default="Base", help=f"block variant (Table 1 name): {', '.join(sorted(BLOCKS))}")
+    ap.add_argument("--backbone", default="board", help="board (LR tail + bilinear skip, the hardware's) or edsr")
     ap.add_argument("--channels", type=int, default=32)
     ap.add_argument("--resblocks", type=int, default=4)
     ap.add_argument("--float", dest="fp", action="store_true", help="train the float model (quantisers off)")
@@ -63,7 +64,7 @@ def main(argv=None):
     dev = torch.device(f"cuda:{local}" if torch.cuda.is_available() else "cpu")
     torch.manual_seed(a.seed)
     rng = np.random.default_rng(a.seed * 1000 + rank)
-    cfg = SRConfig(channels=a.channels, n_resblocks=a.resblocks, block=a.block, quant=not a.fp)
+    cfg = SRConfig(channels=a.channels, n_resblocks=a.resblocks, block=a.block, backbone=a.backbone, quant=not a.fp)
     model = BinarySRNet(cfg)
     if a.init:
         load_state_dict_for_qat(model, torch.load(a.init, map_location="cpu", weights_only=False)["state_dict"])

@@ -89,3 +89,27 @@ def test_base_block_residual_is_outside_activation(small_model):
         assert torch.equal(y.value, xq.value)
         for n, p in blk.named_parameters():
             p.copy_(saved[n])
+
+
+@pytest.mark.parametrize("quant", [True, False])
+def test_edsr_backbone_trains_and_the_hardware_flow_rejects_it(quant, tmp_path):
+    """The paper's EDSR form (long skip, C->4C upsampler, HR tail) exists for Table 1; hw/ builds only the board form."""
+    from hw.frontend import UnsupportedGraph, build_layers, prepare
+    from model.export import export_model
+
+    m = BinarySRNet(SRConfig(channels=8, n_resblocks=1, backbone="edsr", quant=quant))
+    x = torch.randint(0, 256, (2, 3, 10, 10)).float() / 256
+    m.train()
+    m(x).mean().backward()
+    new = [(n, p) for n, p in m.named_parameters()
+           if n.startswith(("body_end", "upsample", "hr_tail")) and n.endswith(("weight", "bias"))]
+    assert len(new) == 6 and all(p.grad is not None and torch.isfinite(p.grad).all() for _, p in new)
+    if quant:
+        m.eval()
+        with pytest.raises(UnsupportedGraph):
+            build_layers(prepare(export_model(m, tmp_path / "edsr.onnx", 8, 8)))
+
+
+def test_unknown_backbone():
+    with pytest.raises(KeyError, match="unknown backbone"):
+        BinarySRNet(SRConfig(backbone="unet"))
