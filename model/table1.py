@@ -44,7 +44,7 @@ def run_variant(block: str, seed: int, a, out: Path) -> dict:
     if not _done(fp, a.iters):
         train([*common, "--float", "--iters", str(a.iters), "--out", str(fp), "--resume"])
     t_fp = time.time() - t0
-    res = {"block": block, "seed": seed, "float_iters": a.iters, "qat_iters": a.qat_iters}
+    res = {"block": block, "backbone": a.backbone, "seed": seed, "float_iters": a.iters, "qat_iters": a.qat_iters}
     res["float"] = evaluate(load_checkpoint(fp)[0], a.sets, with_ssim=True)
     if block != "FP":
         if not _done(q, a.qat_iters):
@@ -108,7 +108,8 @@ def main(argv=None) -> int:
               f"{a.qat_iters} QAT iterations, batch "
               f"{a.batch}, LR patch {a.patch}, Adam {a.lr} cosine (QAT lr/10), CPU")
     for block, seed in jobs:
-        if any(r["block"] == block and r["seed"] == seed and r["float_iters"] == a.iters for r in results):
+        if any(r["block"] == block and r["seed"] == seed and r["float_iters"] == a.iters
+               and r.get("backbone", "board") == a.backbone for r in results):
             continue
         r = run_variant(block, seed, a, a.out)
         r["budget"] = budget
