@@ -74,6 +74,10 @@ def main(argv=None) -> int:
     from model.export import golden
 
     build = REPO / "build" / a.target
+    if not (build / "hls_report.json").is_file():
+        print(f"make sim: error: no build for target {a.target!r} in {build}: run `make hls TARGET={a.target}` first",
+              file=sys.stderr)
+        return 2
     hls = json.loads((build / "hls_report.json").read_text())
     model, _ = load_checkpoint((REPO / hls["checkpoint"]).resolve())
     lr, where = set5_patches(a.per_image, a.size)
