@@ -23,9 +23,9 @@ from hw.codegen import write_rtl
 from hw.design import Design
 from hw.synth import synth_xc7
 from hw.targets import get_target
+from model.arch import DEFAULT_CHECKPOINT
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CHECKPOINT = REPO / "model" / "checkpoints" / "default.pt"
 
 
 def git_commit() -> str:

@@ -24,8 +24,7 @@ def fill(template: str, values: dict[str, object]) -> str:
     missing, unknown = used - set(values), set(values) - used
     if missing or unknown:
         raise KeyError(f"template placeholders missing values: {sorted(missing)}; unused values: {sorted(unknown)}")
-    out = _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), template)
-    return out
+    return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), template)
 
 
 def _param_list(params: dict[str, str], indent: str = "    ") -> str:

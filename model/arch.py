@@ -120,6 +120,7 @@ class Registry(dict):
 BLOCKS = Registry("BLOCKS")
 
 
+DEFAULT_CHECKPOINT = Path(__file__).resolve().parent / "checkpoints" / "default.pt"  # the shipped board model
 BACKBONES = ("board", "edsr")  # board: LR tail + bilinear image skip (hardware); edsr: the paper's form
 
 

@@ -6,24 +6,17 @@ import json
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from model.arch import BinarySRNet, load_checkpoint
-from model.data import dataset_dir, list_images, load_rgb, make_pair, original_mode, to_tensor, to_u8
+from model.data import dataset_dir, list_images, load_rgb, make_pair, original_mode
+from model.export import golden
 from model.imresize import imresize_u8
 from model.metrics import psnr_y, ssim_y
 
 
-@torch.no_grad()
-def upscale(model: BinarySRNet, lr_u8: np.ndarray, double: bool = True) -> np.ndarray:
-    """Run the model (eval mode; float64 by default so no sum can round) on one uint8 RGB image."""
-    model.eval()
-    m = model.double() if double else model
-    x = to_tensor(lr_u8)
-    out = m(x.double() if double else x)
-    if double:
-        model.float()
-    return to_u8(out, exact=model.cfg.quant)[0]
+def upscale(model: BinarySRNet, lr_u8: np.ndarray) -> np.ndarray:
+    """The model's uint8 output for one uint8 RGB image (the float64 golden, see model.export.golden)."""
+    return golden(model, lr_u8)[0]
 
 
 def evaluate(model: BinarySRNet | None, sets: list[str], scale: int = 2, with_ssim: bool = False) -> dict:

@@ -43,10 +43,13 @@ def export_model(model: BinarySRNet, path: Path, height: int = 16, width: int = 
 
 @torch.no_grad()
 def golden(model: BinarySRNet, lr_u8: np.ndarray) -> np.ndarray:
-    """PyTorch reference output (uint8 (N, 2H, 2W, 3)) for uint8 (N, H, W, 3) or (H, W, 3) input, in float64."""
+    """PyTorch reference output (uint8 (N, 2H, 2W, 3)) for uint8 (N, H, W, 3) or (H, W, 3) input, in float64.
+
+    The quantised model's output must lie on the uint8 grid (checked); a float model's is rounded.
+    """
     model.eval().double()
     try:
-        return to_u8(model(to_tensor(lr_u8).double()))
+        return to_u8(model(to_tensor(lr_u8).double()), exact=model.cfg.quant)
     finally:
         model.float()
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from model.arch import load_checkpoint
+from model.arch import DEFAULT_CHECKPOINT, load_checkpoint
 from model.data import dataset_dir, list_images, load_rgb, make_pair
 from model.evaluate import evaluate, upscale
 from model.imresize import imresize_u8
@@ -67,7 +67,7 @@ def main(argv=None) -> int:
     ap.add_argument("--sets", default=",".join(SETS))
     ap.add_argument("--out", type=Path, default=REPO / "reports")
     a = ap.parse_args(argv)
-    specs = a.model or [f"default={REPO / 'model' / 'checkpoints' / 'default.pt'}"]
+    specs = a.model or [f"default={DEFAULT_CHECKPOINT}"]
     sets = a.sets.split(",")
     for s in sets:
         dataset_dir(s)  # a clear error naming the missing set, before any work

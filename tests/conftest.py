@@ -14,7 +14,6 @@ sys.path.insert(0, str(REPO))
 warnings.filterwarnings("ignore")
 
 FULL = os.environ.get("SR_TEST_FULL") == "1"
-DEFAULT_CHECKPOINT = REPO / "model" / "checkpoints" / "default.pt"
 
 
 @pytest.fixture(scope="session")

@@ -100,8 +100,7 @@ def test_fill_rejects_unknown_and_leftover_placeholders():
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory):
-    from model.arch import load_checkpoint
-    from tests.conftest import DEFAULT_CHECKPOINT
+    from model.arch import DEFAULT_CHECKPOINT, load_checkpoint
 
     model, _ = load_checkpoint(DEFAULT_CHECKPOINT)
     path = export_model(model, tmp_path_factory.mktemp("shipped") / "default.onnx", 16, 16)
