@@ -25,8 +25,10 @@ from tqdm import tqdm
 from model.arch import BLOCKS, BinarySRNet, SRConfig, load_state_dict_for_qat, save_checkpoint
 from model.data import PairBank, data_root, to_tensor
 from model.evaluate import evaluate
+from model.quant import ActQuant
 
 
+STATS_STEPS = ActQuant.collect_stats_steps + 1  # steps until every runtime-statistics scale is a parameter
 _BANKS: dict = {}  # training pairs per (sets, scale): several runs in one process (model.table1) load once
 
 
@@ -37,6 +39,28 @@ def _distributed() -> tuple[int, int, int]:
     backend = "nccl" if torch.cuda.is_available() else "gloo"
     torch.distributed.init_process_group(backend)
     return torch.distributed.get_rank(), torch.distributed.get_world_size(), int(os.environ.get("LOCAL_RANK", 0))
+
+
+def _sync_from_rank0(model: torch.nn.Module) -> None:
+    """Copy rank 0's floating-point parameters and buffers to every rank, in place (the tensors themselves:
+    Brevitas' state_dict holds computed copies of some, e.g. a scale still collecting statistics)."""
+    with torch.no_grad():
+        for t in [*model.parameters(), *model.buffers()]:
+            if torch.is_floating_point(t):
+                torch.distributed.broadcast(t.data, 0)
+
+
+def _check_ranks_agree(model: torch.nn.Module) -> None:
+    """Fail unless every rank holds rank 0's parameters and buffers (DDP keeps them equal only if they start
+    equal and are changed only by the all-reduced gradients)."""
+    for name, t in model.state_dict().items():
+        if not torch.is_floating_point(t):
+            continue
+        ref = t.detach().clone()
+        torch.distributed.broadcast(ref, 0)
+        if not torch.equal(ref, t):
+            raise RuntimeError(f"rank {torch.distributed.get_rank()}: {name} differs from rank 0's "
+                               f"(max |diff| {float((ref - t).abs().max()):.3g})")
 
 
 def main(argv=None):
@@ -103,6 +127,10 @@ def main(argv=None):
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
+        if world > 1 and it < STATS_STEPS:
+            # Brevitas calibrates each learned activation scale from runtime statistics of the first
+            # STATS_STEPS batches, per process: without this the ranks start QAT from different scales.
+            _sync_from_rank0(model)
         run_loss += loss.item()
         if (it + 1) % 100 == 0:
             bar.set_postfix(loss=f"{run_loss / 100:.5f}")
@@ -115,6 +143,8 @@ def main(argv=None):
             print(json.dumps(log[-1]), flush=True)
             save(it + 1)
     if world > 1:
+        _check_ranks_agree(model)
+        del net  # the DDP reducer must go before its process group, or the exit hangs (gloo)
         torch.distributed.destroy_process_group()
 
 

@@ -28,4 +28,4 @@ def test_table1_render():
     r = {"block": "Base", "seed": 0, "ops": {"gflops": 0.1},
          "float": {"set5": {"psnr": 35.0, "ssim": 0.9}}, "quantised": {"set5": {"psnr": 34.5, "ssim": 0.9}}}
     md = render([r], ["set5"], "tiny")
-    assert "| Base | 0 | 0.100 | 35.00 / 34.50 | 37.61 |" in md
+    assert "| Base | 0 | 6.93 / 5.97 | 35.00 / 34.50 | 37.61 |" in md
