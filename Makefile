@@ -20,8 +20,8 @@ help:
 	@echo "make test                  pytest suite (unit, cores, export, one whole-design sim); < 25 min on 2 cores"
 	@echo "make test-full             test + slow checks (Urban100 bicubic protocol)"
 	@echo "make lint                  verilator --lint-only -Wall on every core"
-	@echo "make train                 retrain the default checkpoint on \$$SR_DATA/train (CPU: ~40 min)"
-	@echo "make eval                  PSNR/SSIM on Set5/Set14/B100/Urban100 of bicubic and the default model -> reports/quality.{json,md}, reports/crops/"
+	@echo "make train                 retrain the default checkpoint on \$$SR_DATA/train (2-core CPU: ~60 min)"
+	@echo "make eval                  PSNR/SSIM on Set5/Set14/B100/Urban100 of bicubic and the default model (quantised, and float: same weights, quantisers off) -> reports/quality.{json,md}, reports/crops/"
 	@echo "make clean                 remove build/"
 
 $(STAMP): requirements.txt
@@ -54,10 +54,10 @@ lint: $(STAMP)
 	$(PY) -m hw.lint
 
 train: $(STAMP)
-	$(PY) -m model.train --block Base --channels 32 --resblocks 2 --iters 4000 --batch 16 --patch 24 --eval-every 500 --out $(CHECKPOINT)
+	$(PY) -m model.train --block Base --channels 32 --resblocks 4 --iters 24000 --batch 16 --patch 24 --eval-every 2000 --threads 2 --out $(CHECKPOINT)
 
 eval: $(STAMP)
-	$(PY) -m model.report --model default=$(CHECKPOINT)
+	$(PY) -m model.report --model default=$(CHECKPOINT) --model default_float=$(CHECKPOINT):float
 
 clean:
 	rm -rf build

@@ -1,11 +1,13 @@
 """``make eval``: PSNR/SSIM (Y, shave = scale) of bicubic and of checkpoints on the benchmark sets.
 
     python -m model.report [--model default=model/checkpoints/default.pt ...] [--sets set5,set14,b100,urban100]
+    python -m model.report --model default=ck.pt --model default_float=ck.pt:float   # same weights, quantisers off
 
 Writes ``reports/quality.json`` ({model: {set: {psnr, ssim}}}, with a ``bicubic`` row), the Markdown
 table ``reports/quality.md`` (ours beside the paper's Table 1 row of the same block, bicubic beside the
 published values) and side-by-side crops ``reports/crops/<image>.png`` (LR nearest x2 | bicubic | ours | HR).
-The models are evaluated as quantised (what the hardware computes) unless their config says float.
+The models are evaluated as their checkpoint's config says (quantised: what the hardware computes) unless
+the spec ends in ``:float`` or ``:quant``.  Crops show the quantised models.
 """
 from __future__ import annotations
 
@@ -29,12 +31,14 @@ SETS = ["set5", "set14", "b100", "urban100"]
 def markdown(quality: dict, meta: dict, sets: list[str]) -> str:
     head = "| model | block | " + " | ".join(f"{s} PSNR / SSIM" for s in sets) + " |"
     out = [head, "|" + "---|" * (len(sets) + 2)]
+    shown = set()
     for name, res in quality.items():
         block = meta.get(name, {}).get("block", "")
         cells = [f"{res[s]['psnr']:.2f} / {res[s]['ssim']:.4f}" if s in res else "" for s in sets]
         out.append(f"| {name} | {block} | " + " | ".join(cells) + " |")
         ref = ({s: {"psnr": BICUBIC_X2[s]} for s in sets} if name == "bicubic" else PAPER_TABLE1.get(block))
-        if ref:
+        if ref and block not in shown:
+            shown.add(block)
             cells = [(f"{ref[s]['psnr']:.2f}" + (f" / {ref[s]['ssim']:.3f}" if "ssim" in ref[s] else "")) for s in sets]
             label = "published" if name == "bicubic" else "paper Table 1 (16x64 EDSR backbone)"
             out.append(f"| _{label}_ | {block} | " + " | ".join(cells) + " |")
@@ -60,10 +64,23 @@ def crops(models: dict, out_dir: Path, images=("butterfly", "baby"), size: int =
     return paths
 
 
+def parse_spec(spec: str) -> tuple[str, Path, bool | None]:
+    """``NAME=CHECKPOINT[:float|:quant]`` -> (name, checkpoint, quant override or None)."""
+    if "=" not in spec:
+        raise ValueError(f"--model {spec!r}: expected NAME=CHECKPOINT[:float|:quant]")
+    name, path = spec.split("=", 1)
+    mode = None
+    if path.endswith((":float", ":quant")):
+        path, tag = path.rsplit(":", 1)
+        mode = tag == "quant"
+    return name, Path(path), mode
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", action="append", default=[], metavar="NAME=CHECKPOINT",
-                    help="default: default=model/checkpoints/default.pt")
+                    help="default: default=model/checkpoints/default.pt; append :float or :quant to override "
+                         "the checkpoint's mode")
     ap.add_argument("--sets", default=",".join(SETS))
     ap.add_argument("--out", type=Path, default=REPO / "reports")
     a = ap.parse_args(argv)
@@ -73,8 +90,8 @@ def main(argv=None) -> int:
         dataset_dir(s)  # a clear error naming the missing set, before any work
     models, meta = {}, {"bicubic": {"description": "MATLAB-compatible bicubic x2 (model/imresize.py)"}}
     for spec in specs:
-        name, path = spec.split("=", 1)
-        models[name], ck = load_checkpoint(Path(path))
+        name, path, mode = parse_spec(spec)
+        models[name], ck = load_checkpoint(path, quant=mode)
         cfg = models[name].cfg
         meta[name] = {"block": cfg.block, "checkpoint": str(Path(path).resolve().relative_to(REPO)),
                       "config": ck["config"], "iterations": ck.get("iter"), "train_args": ck.get("train_args"),
@@ -88,7 +105,7 @@ def main(argv=None) -> int:
     (a.out / "quality.json").write_text(json.dumps(quality, indent=2, sort_keys=True) + "\n")
     (a.out / "quality_meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
     (a.out / "quality.md").write_text(markdown(quality, meta, sets))
-    crops(models, a.out / "crops")
+    crops({n: m for n, m in models.items() if m.cfg.quant}, a.out / "crops")
     print((a.out / "quality.md").read_text())
     return 0
 

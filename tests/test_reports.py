@@ -1,4 +1,6 @@
 """Report rendering: quality and Table 1 Markdown from their JSON."""
+import pytest
+
 from model.paper_table1 import BICUBIC_X2, PAPER_TABLE1
 from model.report import markdown
 from model.table1 import TABLE1_ORDER, render
@@ -29,3 +31,14 @@ def test_table1_render():
          "float": {"set5": {"psnr": 35.0, "ssim": 0.9}}, "quantised": {"set5": {"psnr": 34.5, "ssim": 0.9}}}
     md = render([r], ["set5"], "tiny")
     assert "| Base | 0 | 6.93 / 5.97 | 35.00 / 34.50 | 37.61 |" in md
+
+
+def test_report_model_spec():
+    from pathlib import Path
+
+    from model.report import parse_spec
+    assert parse_spec("default=a/b.pt") == ("default", Path("a/b.pt"), None)
+    assert parse_spec("default_float=a/b.pt:float") == ("default_float", Path("a/b.pt"), False)
+    assert parse_spec("q=c.pt:quant") == ("q", Path("c.pt"), True)
+    with pytest.raises(ValueError, match="NAME=CHECKPOINT"):
+        parse_spec("a/b.pt")
