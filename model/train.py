@@ -80,6 +80,8 @@ def main(argv=None):
     ap.add_argument("--eval-every", type=int, default=1000)
     ap.add_argument("--out", type=Path, required=True, help="checkpoint path")
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--max-minutes", type=float, default=0,
+                    help="stop (evaluate, save, exit 0) after this much wall time; --resume continues the schedule")
     ap.add_argument("--train-sets", default="train/t91,train/bsds500_test,train/bsd200")
     a = ap.parse_args(argv)
     if a.threads:
@@ -135,13 +137,23 @@ def main(argv=None):
         if (it + 1) % 100 == 0:
             bar.set_postfix(loss=f"{run_loss / 100:.5f}")
             run_loss = 0.0
-        if rank == 0 and ((it + 1) % a.eval_every == 0 or it + 1 == a.iters):
+        out_of_time = a.max_minutes > 0 and (time.time() - t0) / 60 >= a.max_minutes
+        if world > 1 and a.max_minutes > 0:  # every rank stops at the same step: rank 0's clock decides
+            flag = torch.tensor([float(out_of_time)], device=dev)
+            torch.distributed.broadcast(flag, 0)
+            out_of_time = bool(flag.item())
+        if rank == 0 and ((it + 1) % a.eval_every == 0 or it + 1 == a.iters or out_of_time):
             model.eval()
             psnr = evaluate(model.cpu(), ["set5"])["set5"]["psnr"]
             model.to(dev)
             log.append({"iter": it + 1, "set5_psnr": psnr, "loss": loss.item(), "minutes": (time.time() - t0) / 60})
             print(json.dumps(log[-1]), flush=True)
             save(it + 1)
+        if out_of_time:
+            if rank == 0:
+                print(f"stopped at iteration {it + 1} of {a.iters} after {a.max_minutes} min; --resume continues",
+                      flush=True)
+            break
     if world > 1:
         _check_ranks_agree(model)
         del net  # the DDP reducer must go before its process group, or the exit hangs (gloo)

@@ -18,3 +18,14 @@ def test_float_then_qat_then_resume(tmp_path):
     _, ck2 = load_checkpoint(q)
     assert ck2["iter"] == 4 and len(ck2["log"]) == 2
     assert ck2["log"][0]["iter"] == 2
+
+
+def test_max_minutes_stops_saves_and_resume_finishes(tmp_path):
+    common = ["--channels", "8", "--resblocks", "1", "--batch", "2", "--patch", "12", "--eval-every", "1000",
+              "--train-sets", "train/t91", "--threads", "1", "--iters", "50", "--out", str(tmp_path / "ck.pt")]
+    train([*common, "--max-minutes", "1e-9"])  # out of time after the first step
+    _, ck = load_checkpoint(tmp_path / "ck.pt")
+    assert ck["iter"] == 1 and len(ck["log"]) == 1
+    train([*common, "--resume"])
+    _, ck = load_checkpoint(tmp_path / "ck.pt")
+    assert ck["iter"] == 50 and [e["iter"] for e in ck["log"]] == [1, 50]
