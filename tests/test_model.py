@@ -113,3 +113,36 @@ def test_edsr_backbone_trains_and_the_hardware_flow_rejects_it(quant, tmp_path):
 def test_unknown_backbone():
     with pytest.raises(KeyError, match="unknown backbone"):
         BinarySRNet(SRConfig(backbone="unet"))
+
+
+@pytest.mark.parametrize("quant", [False, True])
+def test_rprelu_shifts_slopes_and_shifts_per_channel(quant):
+    """RPReLU (ReActNet): v = PReLU_beta(t - gamma) + zeta per channel, t = a * alpha * acc + b.  Float:
+    exactly that; quantised: the same with every constant on its grid, so close to it but not equal (its
+    integer arithmetic is checked bit-exactly by the export and hardware tests)."""
+    torch.manual_seed(0)
+    c = 4
+    blk = BaseBinaryBlock(SRConfig(channels=c, quant=quant), torch.nn.Identity()).eval()
+    with torch.no_grad():
+        blk.a.copy_(torch.tensor([1.0, 0.5, 2.0, 1.5]))
+        blk.b.copy_(torch.tensor([0.25, -0.5, 0.0, 0.125]))
+        blk.gamma.copy_(torch.tensor([0.5, 0.0, -0.25, 0.125]))
+        blk.beta.copy_(torch.tensor([0.25, 0.125, 0.5, 0.0]))
+        blk.zeta.copy_(torch.tensor([0.0, 0.25, -0.5, 1.0]))
+        if quant:  # let the learned activation scale calibrate on this range first
+            blk.train()
+            for _ in range(2):
+                blk.scale_rprelu(torch.randint(-36, 37, (8, c, 4, 4)).float())
+            blk.eval()
+        acc = torch.randint(-36, 37, (2, c, 5, 5)).float()  # a binary 3x3 conv's sums, C = 4
+        v = blk.scale_rprelu(acc)
+        alpha = blk.alpha().view(1, -1, 1, 1)
+        ch = lambda p: p.view(1, -1, 1, 1)  # noqa: E731
+        t = acc * ch(blk.a) * alpha + ch(blk.b) - ch(blk.gamma)
+        ref = torch.where(t >= 0, t, ch(blk.beta) * t) + ch(blk.zeta)
+    if not quant:
+        assert torch.allclose(v, ref, atol=1e-6)
+        neg = t < 0  # the slope acts on the negative side of the shifted input, per channel
+        assert torch.allclose((v - ch(blk.zeta))[neg], (ch(blk.beta).expand_as(t) * t)[neg], atol=1e-6)
+    else:
+        assert (v - ref).abs().max() < 0.1 and not torch.equal(v, ref)
