@@ -131,7 +131,17 @@ def main(argv=None) -> int:
     if results:
         a.report.parent.mkdir(parents=True, exist_ok=True)
         a.report.write_text(render(results, a.sets, budget))
+        a.report.with_suffix(".json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     return 0
+
+
+def rerender(json_path: Path) -> Path:
+    """Re-render ``<name>.md`` beside a stored Table 1 results file (``make eval`` does this; no training)."""
+    results = json.loads(json_path.read_text())
+    sets = sorted(results[0]["float"], key=lambda s: ["set5", "set14", "b100", "urban100"].index(s))
+    md = json_path.with_suffix(".md")
+    md.write_text(render(results, sets, results[0]["budget"]))
+    return md
 
 
 if __name__ == "__main__":

@@ -42,3 +42,15 @@ def test_report_model_spec():
     assert parse_spec("q=c.pt:quant") == ("q", Path("c.pt"), True)
     with pytest.raises(ValueError, match="NAME=CHECKPOINT"):
         parse_spec("a/b.pt")
+
+
+def test_table1_rerender_from_stored_runs(tmp_path):
+    import json
+
+    from model.table1 import rerender
+    r = {"block": "Base", "seed": 0, "budget": "tiny", "ops": {},
+         "float": {"set14": {"psnr": 31.0, "ssim": 0.9}, "set5": {"psnr": 35.0, "ssim": 0.9}},
+         "quantised": {"set14": {"psnr": 30.5, "ssim": 0.9}, "set5": {"psnr": 34.5, "ssim": 0.9}}}
+    (tmp_path / "table1.json").write_text(json.dumps([r]))
+    md = rerender(tmp_path / "table1.json").read_text()
+    assert md.startswith("Budget per variant: tiny.") and "| 35.00 / 34.50 | 31.00 / 30.50 | 37.61 | 33.09 |" in md
