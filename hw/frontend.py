@@ -162,10 +162,14 @@ def build_layers(m: ModelWrapper) -> tuple[list[ConvLayer], ImageSkipOutput]:
     # ---- body: Base binary blocks until the tail conv
     i = 0
     while True:
-        main = [c for c in (m.find_consumers(x) or []) if c.op_type != "Add"]
+        consumers = m.find_consumers(x) or []
+        main = [c for c in consumers if c.op_type != "Add"]
         if len(main) != 1 or main[0].op_type not in ("Pad", "Conv"):
-            raise UnsupportedGraph(f"tensor {x}: expected a binary block (Pad) or the tail Conv, found "
-                                   + (", ".join(f"{c.name} ({c.op_type})" for c in main) or "nothing"))
+            raise UnsupportedGraph(
+                f"tensor {x}: expected a binary block (Pad) or the tail Conv, found "
+                + (", ".join(f"{c.name} ({c.op_type})" for c in consumers) or "nothing")
+                + " (the hardware builds the Base block, whose residual Add is its only skip; an extra skip "
+                  "or a shift before Sign, as in Base-Residual or BBCU, is not supported)")
         nxt = main[0]
         if nxt.op_type == "Conv":
             break
