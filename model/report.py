@@ -101,13 +101,15 @@ def main(argv=None) -> int:
         name, path, mode = parse_spec(spec)
         models[name], ck = load_checkpoint(path, quant=mode)
         cfg = models[name].cfg
+        how = "quantised" if cfg.quant else "float"
+        trained_quant = ck["config"].get("quant", True)
+        if cfg.quant != trained_quant:
+            how += (f" (checkpoint trained {'quantised' if trained_quant else 'float'}, evaluated with its "
+                    f"quantisers {'on' if cfg.quant else 'off'})")
         meta[name] = {"block": cfg.block, "checkpoint": str(Path(path).resolve().relative_to(REPO)),
                       "config": ck["config"], "iterations": ck.get("iter"), "train_args": ck.get("train_args"),
-                      "description": f"{cfg.block}, C={cfg.channels}, {cfg.n_resblocks} resblocks, "
-                                     f"{'quantised' if cfg.quant else 'float'}"
-                                     + ("" if mode is None or mode == ck["config"].get("quant", True)
-                                        else f" (checkpoint trained {'quantised' if ck['config'].get('quant', True) else 'float'}, evaluated with its quantisers {'on' if mode else 'off'})")
-                                     + f", {ck.get('iter')} iterations"}
+                      "description": f"{cfg.block}, C={cfg.channels}, {cfg.n_resblocks} resblocks, {how}, "
+                                     f"{ck.get('iter')} iterations"}
     quality = {"bicubic": evaluate(None, sets, with_ssim=True)}
     for name, m in models.items():
         quality[name] = evaluate(m, sets, with_ssim=True)
