@@ -141,6 +141,7 @@ class PairBank:
     def __init__(self, folders: list[Path], scale: int, min_hr: int = 64):
         self.scale = scale
         self.pairs = []
+        self._fit: dict[int, list[int]] = {}
         for f in folders:
             for p in list_images(f):
                 hr = load_rgb(p, allow_gray=True)
@@ -149,11 +150,21 @@ class PairBank:
         if not self.pairs:
             raise FileNotFoundError(f"no usable training images in {folders}")
 
+    def fitting(self, lr_patch: int) -> list[int]:
+        """Indices of the pairs whose LR image holds an ``lr_patch`` square crop."""
+        if lr_patch not in self._fit:
+            self._fit[lr_patch] = [i for i, (lr, _) in enumerate(self.pairs) if min(lr.shape[:2]) >= lr_patch]
+            if not self._fit[lr_patch]:
+                raise ValueError(f"no training image is large enough for an LR patch of {lr_patch} pixels")
+        return self._fit[lr_patch]
+
     def batch(self, rng: np.random.Generator, n: int, lr_patch: int) -> tuple[np.ndarray, np.ndarray]:
+        """``n`` aligned random crops (LR ``lr_patch`` square) from the images large enough to hold one."""
         s = self.scale
+        fit = self.fitting(lr_patch)
         lrs, hrs = [], []
         for _ in range(n):
-            lr, hr = self.pairs[rng.integers(len(self.pairs))]
+            lr, hr = self.pairs[fit[rng.integers(len(fit))]]
             y = rng.integers(lr.shape[0] - lr_patch + 1)
             x = rng.integers(lr.shape[1] - lr_patch + 1)
             a = lr[y:y + lr_patch, x:x + lr_patch]

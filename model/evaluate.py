@@ -43,8 +43,9 @@ def main(argv=None):
     ap.add_argument("--sets", default="set5", help="comma-separated: set5,set14,b100,urban100")
     ap.add_argument("--ssim", action="store_true")
     ap.add_argument("--out", type=Path, help="write the result as JSON here")
+    ap.add_argument("--device", default="cpu", help="torch device to run the model on (e.g. cuda)")
     a = ap.parse_args(argv)
-    model = load_checkpoint(a.checkpoint)[0] if a.checkpoint else None
+    model = load_checkpoint(a.checkpoint)[0].to(a.device) if a.checkpoint else None
     res = {"model": str(a.checkpoint) if a.checkpoint else "bicubic",
            "results": evaluate(model, a.sets.split(","), with_ssim=a.ssim)}
     txt = json.dumps(res, indent=2, sort_keys=True)

@@ -48,8 +48,9 @@ def golden(model: BinarySRNet, lr_u8: np.ndarray) -> np.ndarray:
     The quantised model's output must lie on the uint8 grid (checked); a float model's is rounded.
     """
     model.eval().double()
+    dev = next(model.parameters()).device  # the model's device (CPU, or a GPU during training)
     try:
-        return to_u8(model(to_tensor(lr_u8).double()), exact=model.cfg.quant)
+        return to_u8(model(to_tensor(lr_u8).double().to(dev)), exact=model.cfg.quant)
     finally:
         model.float()
 

@@ -5,7 +5,10 @@
     python -m model.train --init float.pt ... --out qat.pt           # quantisation-aware fine-tuning
     torchrun --nproc_per_node 4 -m model.train ...                   # several GPUs (DDP)
 
-Resumes from ``--out`` with ``--resume``; logs loss and Set5 PSNR (of the model as configured: the
+With ``--anneal-minutes M`` the cosine schedule runs on wall time instead of iterations: it decays from
+where the run starts (0, or the progress a resumed checkpoint saved) to zero over M minutes and the run
+then ends, so a run on a lent GPU of fixed length finishes annealed whatever its speed (``--iters`` is
+then only an upper bound).  Resumes from ``--out`` with ``--resume``; logs loss and Set5 PSNR (of the model as configured: the
 quantised model is what the hardware computes); runs on CPU or CUDA.  Data: ``$SR_DATA`` (default
 ``../shared/data``) with ``train/``.
 """
@@ -82,12 +85,16 @@ def main(argv=None):
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--max-minutes", type=float, default=0,
                     help="stop (evaluate, save, exit 0) after this much wall time; --resume continues the schedule")
+    ap.add_argument("--anneal-minutes", type=float, default=0,
+                    help="cosine schedule over this much wall time (from the saved progress to 0), then stop")
     ap.add_argument("--train-sets", default="train/t91,train/bsds500_test,train/bsd200")
     a = ap.parse_args(argv)
     if a.threads:
         torch.set_num_threads(a.threads)
     rank, world, local = _distributed()
     dev = torch.device(f"cuda:{local}" if torch.cuda.is_available() else "cpu")
+    if dev.type == "cuda":
+        torch.backends.cudnn.benchmark = True  # fixed patch size: let cuDNN pick its fastest kernels
     torch.manual_seed(a.seed)
     rng = np.random.default_rng(a.seed * 1000 + rank)
     cfg = SRConfig(channels=a.channels, n_resblocks=a.resblocks, block=a.block, backbone=a.backbone, quant=not a.fp)
@@ -96,12 +103,13 @@ def main(argv=None):
         load_state_dict_for_qat(model, torch.load(a.init, map_location="cpu", weights_only=False)["state_dict"])
     model.to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
-    start, log = 0, []
+    start, log, progress0 = 0, [], 0.0
     if a.resume and a.out.exists():
         ck = torch.load(a.out, map_location=dev, weights_only=False)
         load_state_dict_for_qat(model, ck["state_dict"])
         opt.load_state_dict(ck["optimizer"])
         start, log = ck["iter"], ck.get("log", [])
+        progress0 = ck.get("progress", start / a.iters)
         rng = np.random.default_rng(a.seed * 1000 + rank + start)
     net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[local] if dev.type == "cuda" else None) \
         if world > 1 else model
@@ -113,15 +121,32 @@ def main(argv=None):
         print(f"{len(bank.pairs)} training images; {world} process(es) on {dev}; config {cfg.to_json()}", flush=True)
         a.out.parent.mkdir(parents=True, exist_ok=True)
 
-    def save(it):
-        save_checkpoint(a.out, model, {"optimizer": opt.state_dict(), "iter": it, "log": log,
+    def save(it, progress):
+        save_checkpoint(a.out, model, {"optimizer": opt.state_dict(), "iter": it, "progress": progress, "log": log,
                                        "train_args": {k: str(v) for k, v in vars(a).items()}, "world_size": world})
 
+    if a.anneal_minutes > 0 and progress0 >= 1:
+        print(f"{a.out}: schedule already annealed (progress 1.0); nothing to do", flush=True)
+        return
     t0, run_loss = time.time(), 0.0
     bar = tqdm(range(start, a.iters), initial=start, total=a.iters, mininterval=10, disable=rank != 0)
+
+    def clock(it: int) -> float:
+        """Schedule progress in [0, 1] before step ``it``: iterations, or wall time with --anneal-minutes
+        (rank 0's clock, broadcast, so every rank applies the same learning rate)."""
+        if a.anneal_minutes <= 0:
+            return it / a.iters
+        p = progress0 + (1 - progress0) * min(1.0, (time.time() - t0) / 60 / a.anneal_minutes)
+        if world > 1:
+            t = torch.tensor([p], dtype=torch.float64, device=dev)
+            torch.distributed.broadcast(t, 0)
+            p = float(t.item())
+        return p
+
     for it in bar:
+        progress = clock(it)
         for g in opt.param_groups:
-            g["lr"] = a.lr * 0.5 * (1 + math.cos(math.pi * it / a.iters))
+            g["lr"] = a.lr * 0.5 * (1 + math.cos(math.pi * progress))
         net.train()
         lr_u8, hr_u8 = bank.batch(rng, a.batch, a.patch)
         x, y = to_tensor(lr_u8).to(dev), to_tensor(hr_u8).to(dev)
@@ -137,22 +162,25 @@ def main(argv=None):
         if (it + 1) % 100 == 0:
             bar.set_postfix(loss=f"{run_loss / 100:.5f}")
             run_loss = 0.0
-        out_of_time = a.max_minutes > 0 and (time.time() - t0) / 60 >= a.max_minutes
+        minutes = (time.time() - t0) / 60
+        after = clock(it + 1)  # progress once this step is done
+        annealed = a.anneal_minutes > 0 and after >= 1
+        out_of_time = annealed or (a.max_minutes > 0 and minutes >= a.max_minutes)
         if world > 1 and a.max_minutes > 0:  # every rank stops at the same step: rank 0's clock decides
             flag = torch.tensor([float(out_of_time)], device=dev)
             torch.distributed.broadcast(flag, 0)
             out_of_time = bool(flag.item())
         if rank == 0 and ((it + 1) % a.eval_every == 0 or it + 1 == a.iters or out_of_time):
             model.eval()
-            psnr = evaluate(model.cpu(), ["set5"])["set5"]["psnr"]
-            model.to(dev)
-            log.append({"iter": it + 1, "set5_psnr": psnr, "loss": loss.item(), "minutes": (time.time() - t0) / 60})
+            psnr = evaluate(model, ["set5"])["set5"]["psnr"]  # on the training device
+            log.append({"iter": it + 1, "set5_psnr": psnr, "loss": loss.item(), "minutes": minutes,
+                        "lr": opt.param_groups[0]["lr"]})
             print(json.dumps(log[-1]), flush=True)
-            save(it + 1)
+            save(it + 1, after)
         if out_of_time:
             if rank == 0:
-                print(f"stopped at iteration {it + 1} of {a.iters} after {a.max_minutes} min; --resume continues",
-                      flush=True)
+                why = "schedule annealed" if annealed else "out of time; --resume continues the schedule"
+                print(f"stopped at iteration {it + 1} of {a.iters} after {minutes:.2f} min: {why}", flush=True)
             break
     if world > 1:
         _check_ranks_agree(model)

@@ -63,3 +63,18 @@ def test_gray_luma_is_the_gray_level():
 
     g = np.full((2, 2, 3), 200, np.uint8)
     assert np.allclose(luma(g, gray=True), 200.0)
+
+
+def test_pair_bank_crops_only_from_images_that_hold_the_patch(tmp_path):
+    from model.data import PairBank
+
+    rng = np.random.default_rng(0)
+    Image.fromarray(rng.integers(0, 256, (200, 160, 3), dtype=np.uint8)).save(tmp_path / "big.png")
+    Image.fromarray(rng.integers(0, 256, (70, 70, 3), dtype=np.uint8)).save(tmp_path / "small.png")
+    bank = PairBank([tmp_path], 2)
+    assert len(bank.pairs) == 2
+    assert len(bank.fitting(30)) == 2 and len(bank.fitting(48)) == 1  # small.png's LR is 35 x 35
+    lr, hr = bank.batch(rng, 8, 48)  # would draw small.png, and fail, about half the time without the filter
+    assert lr.shape == (8, 48, 48, 3) and hr.shape == (8, 96, 96, 3)
+    with pytest.raises(ValueError, match="LR patch of 81"):
+        bank.batch(rng, 1, 81)

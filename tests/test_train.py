@@ -29,3 +29,22 @@ def test_max_minutes_stops_saves_and_resume_finishes(tmp_path):
     train([*common, "--resume"])
     _, ck = load_checkpoint(tmp_path / "ck.pt")
     assert ck["iter"] == 50 and [e["iter"] for e in ck["log"]] == [1, 50]
+
+
+def test_anneal_minutes_decays_to_zero_on_wall_time_and_resume_continues(tmp_path):
+    common = ["--channels", "8", "--resblocks", "1", "--batch", "2", "--patch", "12", "--eval-every", "1000000",
+              "--train-sets", "train/t91", "--threads", "1", "--iters", "1000000", "--out", str(tmp_path / "ck.pt")]
+    # stopped by --max-minutes first: part-way through the schedule, learning rate still high
+    train([*common, "--anneal-minutes", "0.05", "--max-minutes", "0.01"])
+    _, ck = load_checkpoint(tmp_path / "ck.pt")
+    p = ck["progress"]
+    assert 0.1 < p < 0.6, p
+    assert 0 < ck["iter"] < 1000000 and ck["log"][-1]["lr"] > 3e-4  # lr at progress < 0.6
+    # resumed: the schedule runs from the saved progress to 0 over the new budget, then the run ends
+    train([*common, "--anneal-minutes", "0.01", "--resume"])
+    _, ck2 = load_checkpoint(tmp_path / "ck.pt")
+    assert ck2["progress"] == 1.0 and ck2["iter"] > ck["iter"]
+    assert ck2["log"][-1]["lr"] < 5e-5  # the last step's lr: the cosine has decayed to about zero
+    train([*common, "--anneal-minutes", "0.01", "--resume"])  # already annealed: nothing to do
+    _, ck3 = load_checkpoint(tmp_path / "ck.pt")
+    assert ck3["iter"] == ck2["iter"]
