@@ -87,6 +87,9 @@ def main(argv=None):
                     help="stop (evaluate, save, exit 0) after this much wall time; --resume continues the schedule")
     ap.add_argument("--anneal-minutes", type=float, default=0,
                     help="cosine schedule over this much wall time (from the saved progress to 0), then stop")
+    ap.add_argument("--compile", action="store_true",
+                    help="torch.compile the training step once the activation scales are calibrated "
+                         "(1.5x the steps/s of eager for the board model on an H200; about 90 s to compile)")
     ap.add_argument("--train-sets", default="train/t91,train/bsds500_test,train/bsd200")
     a = ap.parse_args(argv)
     if a.threads:
@@ -147,6 +150,9 @@ def main(argv=None):
         progress = clock(it)
         for g in opt.param_groups:
             g["lr"] = a.lr * 0.5 * (1 + math.cos(math.pi * progress))
+        if a.compile and it == max(start, STATS_STEPS if cfg.quant else 0):
+            # not before: Brevitas' calibration steps take another code path, and compiling both recompiles
+            net = torch.compile(net)
         net.train()
         lr_u8, hr_u8 = bank.batch(rng, a.batch, a.patch)
         x, y = to_tensor(lr_u8).to(dev), to_tensor(hr_u8).to(dev)

@@ -80,13 +80,12 @@ def main(argv=None):
     cases = [(bq, bp, False), (bq, bp, True), (pq, pp, False), (pf, pp, False), (pf, pp, True), (pq, pp, True)]
     rows = []
     for cfg, (b, p), compiled in cases:
-        if True:
-            try:
-                r = bench(cfg, b, p, compiled, a.seconds, dev)
-            except Exception as e:  # noqa: BLE001  (a compile failure is a result too)
-                r = {"channels": cfg.channels, "quant": cfg.quant, "compiled": compiled, "error": repr(e)[:300]}
-            rows.append(r)
-            print(json.dumps(r), flush=True)
+        try:
+            r = bench(cfg, b, p, compiled, a.seconds, dev)
+        except Exception as e:  # noqa: BLE001  (a compile failure is a result too)
+            r = {"channels": cfg.channels, "quant": cfg.quant, "compiled": compiled, "error": repr(e)[:300]}
+        rows.append(r)
+        print(json.dumps(r), flush=True)
     if a.out:
         a.out.write_text(json.dumps({"device": str(torch.cuda.get_device_name() if dev.type == "cuda" else "cpu"),
                                      "torch": torch.__version__, "rows": rows}, indent=1))

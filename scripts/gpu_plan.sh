@@ -1,20 +1,19 @@
-# Training plan for one lent-GPU call (bash scripts/gpu_runs.sh scripts/gpu_plan.sh, on the device machine).
-# Four runs share the GPU for about 6 minutes of wall time each, so the call ends inside its 10-minute limit.
-# ANNEAL scales every run's budget and PAPER_SIZE replaces the paper's size (the CPU smoke test sets both small).
+# Training plan for one lent-GPU call: bash scripts/gpu_runs.sh scripts/gpu_plan.sh (on the device machine).
+#
+# Measured on the lent GPUs (2026-11-26; build/gpu1 logs, scripts/gpu_bench.py):
+# - Four runs side by side on one H100 (board fine-tune, board 5 resblocks, two paper-size float->QAT
+#   chains) kept the GPU 96-100 % busy, yet each ran slowly: the board runs 5.5 and 4.0 steps/s
+#   (batch 32, LR patch 48), the paper-size float stages 5.7 and 4.3, the paper-size QAT stages 0.7 and
+#   0.4 (their 301 activation-calibration steps, k-th value statistics, were all they reached).
+# - One process alone on an H200, board model, batch 32, patch 48: 15.3 steps/s eager, 23.1 with
+#   torch.compile (89 s to compile).  So: one run at a time, compiled.
+# The step is many small kernels (about 3,000 per step for the board model, Brevitas' quantisers) and
+# QuantTensor.signed calls .item() in every quantised conv (a host sync), so the GPU is far from busy
+# with work; side-by-side processes only time-slice it.
+#
+# ANNEAL scales the budget (the CPU smoke test of this plan sets it tiny; COMPILE= drops --compile there).
 A="${ANNEAL:-1}"
-P="${PAPER_SIZE:---channels 64 --resblocks 16}"
 m() { python3 -c "print(round($1 * $A, 4))"; }
 # board model, the hardware's size (Base, C = 32, 4 resblocks): fine-tune the shipped default on bigger crops
 train board4_ft --block Base --channels 32 --resblocks 4 --init model/checkpoints/default.pt --lr 2e-4 \
-  --batch 32 --patch 48 --iters 100000000 --eval-every 4000 --anneal-minutes "$(m 6)" &
-# one resblock more (about 86 % of the xc7z020's LUTs by the per-layer figures): QAT from scratch
-train board5 --block Base --channels 32 --resblocks 5 --lr 1e-3 \
-  --batch 32 --patch 48 --iters 100000000 --eval-every 4000 --anneal-minutes "$(m 6)" &
-# the paper's size (16 x 64, EDSR backbone): float first, then QAT from it (QAT from scratch stalls here)
-for blk in Base Both-Spatial-Spatial; do
-  n="paper_$(echo "$blk" | tr 'A-Z-' 'a-z_')"
-  (train "${n}_float" --block "$blk" --backbone edsr $P --float --lr 1e-3 \
-     --batch 16 --patch 48 --iters 100000000 --eval-every 4000 --anneal-minutes "$(m 2.5)" &&
-   train "$n" --block "$blk" --backbone edsr $P --init "$W/${n}_float.pt" --lr 5e-4 \
-     --batch 16 --patch 48 --iters 100000000 --eval-every 4000 --anneal-minutes "$(m 3.5)") &
-done
+  --batch 32 --patch 48 --iters 100000000 --eval-every 4000 --anneal-minutes "$(m 7.5)" ${COMPILE---compile}

@@ -48,3 +48,21 @@ def test_anneal_minutes_decays_to_zero_on_wall_time_and_resume_continues(tmp_pat
     train([*common, "--anneal-minutes", "0.01", "--resume"])  # already annealed: nothing to do
     _, ck3 = load_checkpoint(tmp_path / "ck.pt")
     assert ck3["iter"] == ck2["iter"]
+
+
+def test_compile_wraps_the_training_model_once(tmp_path, monkeypatch):
+    import torch
+
+    calls = []
+    real = torch.compile
+
+    def spy(m, *args, **kw):
+        calls.append(type(m).__name__)
+        return real(m, *args, **kw)
+
+    monkeypatch.setattr(torch, "compile", spy)
+    out = tmp_path / "ck.pt"
+    train(["--channels", "4", "--resblocks", "1", "--batch", "1", "--patch", "8", "--eval-every", "1000",
+           "--train-sets", "train/t91", "--threads", "1", "--iters", "3", "--float", "--compile", "--out", str(out)])
+    _, ck = load_checkpoint(out)
+    assert calls == ["BinarySRNet"] and ck["iter"] == 3 and ck["log"][-1]["set5_psnr"] > 5
