@@ -72,6 +72,19 @@ def crops(models: dict, out_dir: Path, images=("butterfly", "baby"), size: int =
     return paths
 
 
+def training_summary(ck: dict) -> str:
+    """'24000 (batch 16, LR patch 24, cpu) + 1986 (batch 32, LR patch 48, NVIDIA H100 80GB HBM3) iterations':
+    each run the weights went through (the checkpoint's history, then its own run)."""
+    parts = []
+    for run in [*ck.get("history", []), ck]:
+        ta = run.get("train_args") or {}
+        what = [f"batch {ta['batch']}" if "batch" in ta else None, f"LR patch {ta['patch']}" if "patch" in ta else None,
+                "float" if ta.get("fp") == "True" else None, run.get("device")]
+        what = ", ".join(w for w in what if w)
+        parts.append(f"{run.get('iter')}" + (f" ({what})" if what else ""))
+    return " + ".join(parts) + " iterations"
+
+
 def parse_spec(spec: str) -> tuple[str, Path, bool | None]:
     """``NAME=CHECKPOINT[:float|:quant]`` -> (name, checkpoint, quant override or None)."""
     if "=" not in spec:
@@ -108,8 +121,9 @@ def main(argv=None) -> int:
                     f"quantisers {'on' if cfg.quant else 'off'})")
         meta[name] = {"block": cfg.block, "checkpoint": str(Path(path).resolve().relative_to(REPO)),
                       "config": ck["config"], "iterations": ck.get("iter"), "train_args": ck.get("train_args"),
+                      "history": ck.get("history", []),
                       "description": f"{cfg.block}, C={cfg.channels}, {cfg.n_resblocks} resblocks, {how}, "
-                                     f"{ck.get('iter')} iterations"}
+                                     f"{training_summary(ck)}"}
     quality = {"bicubic": evaluate(None, sets, with_ssim=True)}
     for name, m in models.items():
         quality[name] = evaluate(m, sets, with_ssim=True)

@@ -35,6 +35,11 @@ STATS_STEPS = ActQuant.collect_stats_steps + 1  # steps until every runtime-stat
 _BANKS: dict = {}  # training pairs per (sets, scale): several runs in one process (model.table1) load once
 
 
+def run_record(ck: dict) -> dict:
+    """One training run of a checkpoint, as the history of the runs that continue it keeps it."""
+    return {k: ck.get(k) for k in ("iter", "train_args", "log", "world_size", "device")}
+
+
 def _distributed() -> tuple[int, int, int]:
     """(rank, world size, local rank); initialises the process group under torchrun."""
     if "WORLD_SIZE" not in os.environ or int(os.environ["WORLD_SIZE"]) == 1:
@@ -102,8 +107,11 @@ def main(argv=None):
     rng = np.random.default_rng(a.seed * 1000 + rank)
     cfg = SRConfig(channels=a.channels, n_resblocks=a.resblocks, block=a.block, backbone=a.backbone, quant=not a.fp)
     model = BinarySRNet(cfg)
+    history = []  # the runs this one continues (--init), oldest first: what the weights went through
     if a.init:
-        load_state_dict_for_qat(model, torch.load(a.init, map_location="cpu", weights_only=False)["state_dict"])
+        ick = torch.load(a.init, map_location="cpu", weights_only=False)
+        load_state_dict_for_qat(model, ick["state_dict"])
+        history = ick.get("history", []) + [run_record(ick)]
     model.to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     start, log, progress0 = 0, [], 0.0
@@ -111,7 +119,7 @@ def main(argv=None):
         ck = torch.load(a.out, map_location=dev, weights_only=False)
         load_state_dict_for_qat(model, ck["state_dict"])
         opt.load_state_dict(ck["optimizer"])
-        start, log = ck["iter"], ck.get("log", [])
+        start, log, history = ck["iter"], ck.get("log", []), ck.get("history", history)
         progress0 = ck.get("progress", start / a.iters)
         rng = np.random.default_rng(a.seed * 1000 + rank + start)
     net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[local] if dev.type == "cuda" else None) \
@@ -126,8 +134,10 @@ def main(argv=None):
 
     def save(it, progress):
         save_checkpoint(a.out, model, {"optimizer": opt.state_dict(), "iter": it, "progress": progress, "log": log,
-                                       "train_args": {k: str(v) for k, v in vars(a).items()}, "world_size": world})
+                                       "train_args": {k: str(v) for k, v in vars(a).items()}, "world_size": world,
+                                       "device": device_name, "history": history})
 
+    device_name = torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu"
     if a.anneal_minutes > 0 and progress0 >= 1:
         print(f"{a.out}: schedule already annealed (progress 1.0); nothing to do", flush=True)
         return

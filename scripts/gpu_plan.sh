@@ -7,9 +7,9 @@
 #   0.4 (their 301 activation-calibration steps, k-th value statistics, were all they reached).
 # - One process alone on an H200, board model, batch 32, patch 48: 15.3 steps/s eager, 23.1 with
 #   torch.compile (89 s to compile).  So: one run at a time, compiled.
-# The step is many small kernels (about 3,000 per step for the board model, Brevitas' quantisers) and
-# QuantTensor.signed calls .item() in every quantised conv (a host sync), so the GPU is far from busy
-# with work; side-by-side processes only time-slice it.
+# A board-model step makes about 11,000 ATen calls, 218 of them .item() (host syncs on a GPU; torch
+# profiler on the CPU): Brevitas' quantisers are many small ops and QuantTensor reads flags with .item().
+# The GPU is busy with launches and syncs, not work; processes side by side only time-slice it.
 #
 # ANNEAL scales the budget (the CPU smoke test of this plan sets it tiny; COMPILE= drops --compile there).
 A="${ANNEAL:-1}"

@@ -14,9 +14,13 @@ def test_float_then_qat_then_resume(tmp_path):
     train(["--block", "Single-Spatial", "--init", str(fp), "--iters", "2", "--out", str(q), *common])
     mq, ckq = load_checkpoint(q)
     assert mq.cfg.quant and ckq["log"][-1]["set5_psnr"] > 10
+    # the QAT checkpoint keeps the float run it started from
+    assert [(h["iter"], h["train_args"]["fp"]) for h in ckq["history"]] == [(2, "True")]
+    from model.report import training_summary
+    assert training_summary(ckq) == "2 (batch 2, LR patch 12, float, cpu) + 2 (batch 2, LR patch 12, cpu) iterations"
     train(["--block", "Single-Spatial", "--init", str(fp), "--iters", "4", "--resume", "--out", str(q), *common])
     _, ck2 = load_checkpoint(q)
-    assert ck2["iter"] == 4 and len(ck2["log"]) == 2
+    assert ck2["iter"] == 4 and len(ck2["log"]) == 2 and len(ck2["history"]) == 1  # resume keeps the history
     assert ck2["log"][0]["iter"] == 2
 
 
