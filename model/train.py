@@ -135,7 +135,8 @@ def main(argv=None):
     def save(it, progress):
         save_checkpoint(a.out, model, {"optimizer": opt.state_dict(), "iter": it, "progress": progress, "log": log,
                                        "train_args": {k: str(v) for k, v in vars(a).items()}, "world_size": world,
-                                       "device": device_name, "history": history})
+                                       "device": device_name, "history": history,
+                                       "run_start": start})
 
     device_name = torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu"
     if a.anneal_minutes > 0 and progress0 >= 1:

@@ -49,23 +49,6 @@ for ck in "$W"/*.pt; do  # side by side; a chain's float stage is not evaluated 
     --out "$W/$n.eval.json" >"$W/$n.eval.log" 2>&1 || echo "evaluation of $n failed: $(tail -3 "$W/$n.eval.log")" &
 done
 wait
-python3 - "$W" <<'EOF'
-import json, sys
-from pathlib import Path
-import torch
-w = Path(sys.argv[1])
-for ck in sorted(w.glob("*_float.pt")):
-    d = torch.load(ck, map_location="cpu", weights_only=False)
-    d.pop("optimizer", None)
-    torch.save(d, ck)
-print(f"{'run':34s} {'iters':>7s} {'minutes':>7s}  set5 (train log)  evaluation")
-for ck in sorted(w.glob("*.pt")):
-    d = torch.load(ck, map_location="cpu", weights_only=False)
-    last = d["log"][-1] if d.get("log") else {}
-    ev = w / f"{ck.stem}.eval.json"
-    r = json.loads(ev.read_text())["results"] if ev.exists() else {}
-    txt = "  ".join(f"{s} {v['psnr']:.2f}/{v['ssim']:.4f}" for s, v in r.items())
-    print(f"{ck.stem:34s} {d.get('iter', 0):7d} {last.get('minutes', 0):7.2f}  {last.get('set5_psnr', 0):6.2f}  {txt}")
-EOF
+python3 scripts/gpu_summary.py "$W" --strip-float-optimizer --out "$W/summary.json"
 tar czf - -C "$W" . | split -b 15M - "$OUT/runs.tgz.part-"
 ls -la "$OUT"
