@@ -8,9 +8,10 @@
 With ``--anneal-minutes M`` the cosine schedule runs on wall time instead of iterations: it decays from
 where the run starts (0, or the progress a resumed checkpoint saved) to zero over M minutes and the run
 then ends, so a run on a lent GPU of fixed length finishes annealed whatever its speed (``--iters`` is
-then only an upper bound).  Resumes from ``--out`` with ``--resume``; logs loss and Set5 PSNR (of the model as configured: the
-quantised model is what the hardware computes); runs on CPU or CUDA.  Data: ``$SR_DATA`` (default
-``../shared/data``) with ``train/``.
+then only an upper bound).  Resumes from ``--out`` with ``--resume``; a checkpoint keeps the runs it
+continues (``history``: the ``--init`` checkpoint's runs, oldest first).  Logs loss and Set5 PSNR (of the
+model as configured: the quantised model is what the hardware computes); runs on CPU or CUDA.  Data:
+``$SR_DATA`` (default ``../shared/data``) with ``train/``.
 """
 from __future__ import annotations
 
