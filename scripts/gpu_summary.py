@@ -48,7 +48,8 @@ def main(argv=None):
     for r in rows:
         ev = "  ".join(f"{s} {v['psnr']:.2f}/{v['ssim']:.4f}" for s, v in (r["evaluation"] or {}).items())
         sps = f"{r['steps_per_s']:7.2f}" if r["steps_per_s"] else "      -"
-        print(f"{r['run']:34s} {r['iterations']:7d} {r['minutes']:5.2f} {sps}  {r['set5_psnr_train_log'] or 0:6.2f}  {ev}")
+        set5 = r["set5_psnr_train_log"] or 0
+        print(f"{r['run']:34s} {r['iterations']:7d} {r['minutes']:5.2f} {sps}  {set5:6.2f}  {ev}")
     if a.out:
         a.out.parent.mkdir(parents=True, exist_ok=True)
         a.out.write_text(json.dumps(rows, indent=1) + "\n")
