@@ -1,16 +1,14 @@
 #!/usr/bin/env bash
-# Run ON THE DEVICE MACHINE (carry .gpu, made by scripts/gpu_bundle.sh): install the carried wheels, train
-# with model.train on the GPU, resuming from .gpu/ckpt/NAME.pt when it is there; the checkpoint and the log
-# land in $OUT (copy $OUT/NAME.pt back into .gpu/ckpt/ to continue in a later session).  Stop well inside
-# the command's time limit with --max-minutes.  Example (paper size, Base block):
-#   bash scripts/gpu_train.sh base16x64 --block Base --channels 64 --resblocks 16 --backbone edsr \
-#        --iters 300000 --batch 16 --patch 48 --eval-every 5000 --max-minutes 7
+# Run ON THE DEVICE MACHINE (carry .gpu, made by scripts/gpu_bundle.sh): one training run, as a one-line
+# plan for scripts/gpu_runs.sh (which installs the carried wheels, resumes from .gpu/ckpt/NAME.pt when it is
+# there, evaluates the checkpoint on the GPU and packs it with its log into $OUT/runs.tgz.part-*).
+# Bound the run with --anneal-minutes (or --max-minutes) well inside the call's limit.  Example:
+#   bash scripts/gpu_train.sh board4 --block Base --channels 32 --resblocks 4 --batch 32 --patch 48 \
+#        --iters 100000000 --anneal-minutes 7 --compile
 set -euo pipefail
-name="$1"; shift
-: "${OUT:?OUT must name the folder the checkpoint goes to}"
-python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .gpu/whl/*.whl
-export PYTHONPATH="/tmp/site:$PWD" SR_DATA="$PWD/.gpu/data" PYTHONUNBUFFERED=1
-mkdir -p "$OUT"
-if [ -f ".gpu/ckpt/$name.pt" ]; then cp ".gpu/ckpt/$name.pt" "$OUT/$name.pt"; fi
-nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
-python3 -m model.train --out "$OUT/$name.pt" --resume "$@" 2>&1 | tee "$OUT/$name.log"
+name="${1:?usage: gpu_train.sh NAME [model.train args]}"; shift
+plan="$(mktemp)"
+printf 'train %q' "$name" >"$plan"
+printf ' %q' "$@" >>"$plan"
+echo >>"$plan"
+exec bash "$(dirname "$0")/gpu_runs.sh" "$plan"
