@@ -5,7 +5,7 @@
 #   .gpu/data/  the training images, Set5 and Set14 ($SR_DATA, default ../shared/data: the device cannot
 #               see it; B100 and Urban100 would take the call over its 64 MiB)
 #   .gpu/ckpt/  checkpoints to resume from (copy a previous run's $OUT/<name>.pt here yourself)
-# Then on the device: bash scripts/gpu_train.sh NAME [model.train args]  (see that script).
+# Then on the device: bash scripts/gpu_runs.sh scripts/gpu_plan.sh, or scripts/gpu_train.sh NAME [train args].
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="${SR_DATA:-../shared/data}"
