@@ -158,8 +158,8 @@ def main(argv=None):
             p = float(t.item())
         return p
 
+    progress = clock(start)
     for it in bar:
-        progress = clock(it)
         for g in opt.param_groups:
             g["lr"] = a.lr * 0.5 * (1 + math.cos(math.pi * progress))
         if a.compile and it == max(start, STATS_STEPS if cfg.quant else 0):
@@ -200,6 +200,7 @@ def main(argv=None):
                 why = "schedule annealed" if annealed else "out of time; --resume continues the schedule"
                 print(f"stopped at iteration {it + 1} of {a.iters} after {minutes:.2f} min: {why}", flush=True)
             break
+        progress = after  # one clock reading (and one broadcast under DDP) per step
     if world > 1:
         _check_ranks_agree(model)
         del net  # the DDP reducer must go before its process group, or the exit hangs (gloo)
