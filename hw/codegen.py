@@ -13,7 +13,7 @@ from hw.design import Design
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 RTL = Path(__file__).resolve().parent / "rtl"
-CORES = ["stream_fifo", "stream_broadcast", "sliding_window", "mvu", "rhe_shift", "requant", "conv_layer",
+CORES = ["stream_fifo", "stream_broadcast", "sliding_window", "mvu", "rhe_shift", "requant", "spatial_map", "conv_layer",
          "bilinear_upsample", "skip_add", "pixel_shuffle"]
 _PLACEHOLDER = re.compile(r"\$([A-Z_][A-Z0-9_]*)\$")
 

@@ -7,6 +7,8 @@ otherwise:
     Quant(uint8, 2^-8) -> Conv3x3 -> Quant(res)                                         head
     [Pad(0) -> BipolarQuant -> Conv3x3(+-1) -> Mul(k) -> Add(b) -> Quant(t) -> PRelu(beta)
        -> Add(zeta) -> Quant(res) -> Add(x) -> Quant(res)]*                              body_i (Base)
+    Single-Spatial: the same, with -> Mul(map) between Add(zeta) and Quant(res), where
+       map = Quant(uint, 2^-m) <- Sigmoid <- Quant(logit) <- Conv1x1(x, bias)             body_i.spatial_map
     Conv3x3 -> Quant(tail) -> DepthToSpace(2, CRD) -> Add(Resize(input, x2 linear half_pixel))
        -> Quant(uint8, 2^-8)                                                             tail, output
 """
@@ -23,9 +25,10 @@ from qonnx.util.cleanup import cleanup_model
 from hw.layers.conv_layer import ConvLayer
 from hw.layers.image_skip_output import ImageSkipOutput
 from hw.layers.requant import RequantParams
+from hw.layers.spatial_map import SpatialMapParams, sigmoid_table
 from hw.transforms.fold_quant_constants import FoldQuantConstants, node_attr
 
-SUPPORTED_OPS = {"Quant", "BipolarQuant", "Conv", "Mul", "Add", "PRelu", "Pad", "DepthToSpace", "Resize"}
+SUPPORTED_OPS = {"Quant", "BipolarQuant", "Conv", "Mul", "Add", "PRelu", "Pad", "DepthToSpace", "Resize", "Sigmoid"}
 
 
 class UnsupportedGraph(ValueError):
@@ -163,13 +166,14 @@ def build_layers(m: ModelWrapper) -> tuple[list[ConvLayer], ImageSkipOutput]:
     i = 0
     while True:
         consumers = m.find_consumers(x) or []
-        main = [c for c in consumers if c.op_type != "Add"]
+        # the residual Add and a Spatial attention's 1x1 conv also read the block input
+        main = [c for c in consumers if c.op_type != "Add" and not _is_conv1x1(c)]
         if len(main) != 1 or main[0].op_type not in ("Pad", "Conv"):
             raise UnsupportedGraph(
                 f"tensor {x}: expected a binary block (Pad) or the tail Conv, found "
                 + (", ".join(f"{c.name} ({c.op_type})" for c in consumers) or "nothing")
-                + " (the hardware builds the Base block, whose residual Add is its only skip; an extra skip "
-                  "or a shift before Sign, as in Base-Residual or BBCU, is not supported)")
+                + " (the hardware builds the Base and Single-Spatial blocks, whose residual Add is the only "
+                  "skip; an extra skip or a shift before Sign, as in Base-Residual or BBCU, is not supported)")
         nxt = main[0]
         if nxt.op_type == "Conv":
             break
@@ -225,8 +229,50 @@ def mac_layer(name, w, b, f_x, x_bits, x_signed, f_y, y_bits) -> ConvLayer:
                      in_signed=x_signed, w_width=w_width, weights=window_columns(w_int), requant=rq)
 
 
+def _is_conv1x1(node) -> bool:
+    return node.op_type == "Conv" and list(node_attr_ints(node, "kernel_shape") or []) == [1, 1]
+
+
+def spatial_attention(g: _Walker, name: str, map_t: str, x: str, f_r: int, b_r: int) -> tuple[SpatialMapParams, int]:
+    """Match map_t = Quant(unsigned) <- Sigmoid <- Quant(logit) <- Conv1x1(x) (the Spatial attention of the
+    block input x).  Returns the spatial_map parameters and the map's fraction bits."""
+    q_map = g.m.find_producer(map_t)
+    if q_map is None or q_map.op_type != "Quant":
+        raise UnsupportedGraph(f"{name}: the branch is multiplied by {map_t}, which is not a quantised attention map")
+    f_m, b_m, s_m = g.act_quant(q_map, f"{name} attention map")
+    sig = g.m.find_producer(q_map.input[0])
+    if s_m or sig is None or sig.op_type != "Sigmoid":
+        raise UnsupportedGraph(f"{q_map.name}: an attention map must be an unsigned Quant of a Sigmoid")
+    q_l = g.m.find_producer(sig.input[0])
+    if q_l is None or q_l.op_type != "Quant":
+        raise UnsupportedGraph(f"{sig.name}: the sigmoid's input (the logit) must be quantised (a table in hardware)")
+    f_l, b_l, s_l = g.act_quant(q_l, f"{name} attention logit")
+    conv = g.m.find_producer(q_l.input[0])
+    if conv is None or not _is_conv1x1(conv) or conv.input[0] != x:
+        raise UnsupportedGraph(f"{q_l.name}: only the Spatial attention (a 1x1 conv C->1 of the block input) "
+                               "is supported; SE and Global attention need a frame-wide pooling")
+    if (list(node_attr_ints(conv, "strides", [1, 1])) != [1, 1] or node_attr(conv, "group", 1) != 1
+            or list(node_attr_ints(conv, "pads", [0, 0, 0, 0])) != [0, 0, 0, 0]):
+        raise UnsupportedGraph(f"{conv.name}: the attention conv must be 1x1, stride 1, group 1, no padding")
+    w = g.const(conv.input[1])
+    if w is None or w.shape[0] != 1:
+        raise UnsupportedGraph(f"{conv.name}: the Spatial attention conv must have constant weights and 1 output")
+    w_int, f_w = to_fixed(w, f"{conv.name} weights")
+    b = g.const(conv.input[2]) if len(conv.input) > 2 and conv.input[2] else np.zeros(1)
+    b_int, f_b = to_fixed(b, f"{conv.name} bias")
+    f_acc = f_r + f_w
+    if f_b > f_acc:
+        raise UnsupportedGraph(f"{conv.name}: bias grid 2^-{f_b} is finer than the accumulator grid 2^-{f_acc}")
+    if not s_l:
+        raise UnsupportedGraph(f"{q_l.name}: the attention logit must be signed")
+    sm = SpatialMapParams(C=w.shape[1], EW=b_r, W=w_int.reshape(-1), B=int(b_int[0]) << (f_acc - f_b),
+                          S=f_acc - f_l, L_WIDTH=b_l, MAP_WIDTH=b_m, TABLE=sigmoid_table(f_l, b_l, b_m, f_m))
+    return sm, f_m
+
+
 def base_block(g: _Walker, name: str, pad, x: str, f_r: int, b_r: int) -> tuple[ConvLayer, str]:
-    """Match Pad -> BipolarQuant -> Conv -> Mul -> Add -> Quant -> PRelu -> Add -> Quant -> Add(x) -> Quant.
+    """Match Pad -> BipolarQuant -> Conv -> Mul -> Add -> Quant -> PRelu -> Add -> [Mul(map)] -> Quant
+    -> Add(x) -> Quant (the Mul: Single-Spatial, see :func:`spatial_attention`).
 
     Returns the layer and the block's output tensor.
     """
@@ -243,7 +289,11 @@ def base_block(g: _Walker, name: str, pad, x: str, f_r: int, b_r: int) -> tuple[
     if b is not None or not np.all(np.abs(w) == 1):
         raise UnsupportedGraph(f"{conv.name}: binary conv weights must be +-1 without bias")
     mul = g.only_consumer(conv.output[0], "Mul")
-    k_int, f_k = to_fixed(g.const(g.other_input(mul, conv.output[0])), f"{mul.name} scale")
+    k = g.const(g.other_input(mul, conv.output[0]))
+    if k is None:
+        raise UnsupportedGraph(f"{mul.name}: the binary conv output must be scaled by constants; an attention map "
+                               "there (RescalePost) is not supported")
+    k_int, f_k = to_fixed(k, f"{mul.name} scale")
     add_b = g.only_consumer(mul.output[0], "Add")
     b_int, f_b = to_fixed(g.const(g.other_input(add_b, mul.output[0])), f"{add_b.name} bias")
     f_z = max(f_k, f_b)
@@ -260,14 +310,21 @@ def base_block(g: _Walker, name: str, pad, x: str, f_r: int, b_r: int) -> tuple[
     if f_zeta > f_u:
         raise UnsupportedGraph(f"{add_z.name}: zeta grid 2^-{f_zeta} finer than the PReLU output grid 2^-{f_u}")
     z_int = z_int << (f_u - f_zeta)
-    q_y = g.only_consumer(add_z.output[0], "Quant")
+    nxt = g.only_consumer(add_z.output[0], ("Quant", "Mul"))
+    sm, f_map = None, 0
+    if nxt.op_type == "Mul":
+        sm, f_map = spatial_attention(g, name, g.other_input(nxt, add_z.output[0]), x, f_r, b_r)
+        q_y = g.only_consumer(nxt.output[0], "Quant")
+    else:
+        q_y = nxt
     if g.act_quant(q_y, f"{name} y") != (f_r, b_r, True):
         raise UnsupportedGraph(f"{q_y.name}: the block output must use the residual-stream format")
     c = w.shape[0]
     per_ch = lambda a: np.broadcast_to(a, (c,)) if a.size == 1 else a  # noqa: E731
     rq = RequantParams.from_constants(PE=1, ACC_WIDTH=1, K=per_ch(k_int), B=per_ch(b_int), S1=f_z - f_t, T_WIDTH=b_t,
-                                      BETA=per_ch(beta_int), BETA_FRAC=f_beta, ZETA=per_ch(z_int), S2=f_u - f_r,
-                                      Y_WIDTH=b_r, Y_SIGNED=1, HAS_RESIDUAL=1)
+                                      BETA=per_ch(beta_int), BETA_FRAC=f_beta, ZETA=per_ch(z_int),
+                                      S2=f_u + f_map - f_r, Y_WIDTH=b_r, Y_SIGNED=1, HAS_RESIDUAL=1,
+                                      HAS_MAP=int(sm is not None), MAP_WIDTH=sm.MAP_WIDTH if sm else 8)
     add_r = g.only_consumer(q_y.output[0], "Add")
     if g.other_input(add_r, q_y.output[0]) != x:
         raise UnsupportedGraph(f"{add_r.name}: the residual add must take the block input {x}")
@@ -276,5 +333,5 @@ def base_block(g: _Walker, name: str, pad, x: str, f_r: int, b_r: int) -> tuple[
         raise UnsupportedGraph(f"{q_o.name}: the residual sum must be requantised to the residual-stream format")
     bits = (w > 0).astype(np.int64)
     layer = ConvLayer(name=name, binary=True, c_in=w.shape[1], c_out=c, in_width=b_r, in_signed=True, w_width=1,
-                      weights=window_columns(bits), requant=rq)
+                      weights=window_columns(bits), requant=rq, spatial_map=sm)
     return layer, q_o.output[0]

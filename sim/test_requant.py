@@ -33,11 +33,12 @@ EXHAUSTIVE = 1024
 PER_CLASS = 6  # picked values per coverage class and channel (pool mode)
 
 
-def cover_classes(p: RequantParams, acc: np.ndarray, res: np.ndarray | None) -> dict[str, np.ndarray]:
+def cover_classes(p: RequantParams, acc: np.ndarray, res: np.ndarray | None,
+                  map_: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Boolean [N, C] masks of the interesting cases."""
     from hw.numerics import rhe_shift
 
-    st = requant_stages(acc, res, p)
+    st = requant_stages(acc, res, p, map_)
     tlo, thi = p.t_range
     ylo, yhi = p.y_range
     zr = rhe_shift(st["z"], p.S1)
@@ -58,7 +59,23 @@ def cover_classes(p: RequantParams, acc: np.ndarray, res: np.ndarray | None) -> 
         s = st["y0"] + np.asarray(res, dtype=np.int64)
         cls["r_sat_hi"] = s > yhi
         cls["r_sat_lo"] = s < ylo
+    if p.HAS_MAP:
+        m = np.broadcast_to(np.asarray(map_).reshape(-1, 1), acc.shape)
+        cls["map_zero"] = m == 0
+        cls["map_max"] = m == (1 << p.MAP_WIDTH) - 1
     return cls
+
+
+def rand_map(p: RequantParams, rng: np.random.Generator, n: int) -> np.ndarray | None:
+    """Per-vector maps (HAS_MAP): uniform, with 0 and the maximum over-represented."""
+    if not p.HAS_MAP:
+        return None
+    top = (1 << p.MAP_WIDTH) - 1
+    m = rng.integers(0, top + 1, size=n)
+    ext = rng.random(n)
+    m[ext < 0.05] = 0
+    m[ext > 0.95] = top
+    return m
 
 
 def stimulus(p: RequantParams, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray | None]:
@@ -81,7 +98,7 @@ def stimulus(p: RequantParams, rng: np.random.Generator) -> tuple[np.ndarray, np
         pool = rng.integers(amin, amax + 1, size=(pool_n, p.C))
         pool[:8] = np.array([amin, amax, 0, -1, 1, amin + 1, amax - 1, amax // 2])[:, None]
         pres = rand_res(pool.shape) if p.HAS_RESIDUAL else None
-        classes = cover_classes(p, pool, pres)
+        classes = cover_classes(p, pool, pres, rand_map(p, rng, pool_n))
         picks = [list(range(8)) for _ in range(p.C)]
         for mask in classes.values():
             for c in range(p.C):
@@ -142,14 +159,16 @@ async def run_stream(dut, idle: bool, backpressure: bool):
     rng = np.random.default_rng(seed)
 
     acc, res = stimulus(p, rng)
-    cov = cover_classes(p, acc, res)
+    maps = rand_map(p, rng, len(acc))
+    cov = cover_classes(p, acc, res, maps)
     hits = {k: int(v.sum()) for k, v in cov.items()}
     dut._log.info("coverage hits: %s", hits)
     missing = [k for k in REQUIRED if hits.get(k, 0) == 0]
     assert not missing, f"coverage classes not hit: {missing}"
 
-    expect = requant_ref(acc, res, p)
-    words = [requant_pack_input(acc[i], None if res is None else res[i], p) for i in range(len(acc))]
+    expect = requant_ref(acc, res, p, maps)
+    words = [requant_pack_input(acc[i], None if res is None else res[i], p, None if maps is None else maps[i])
+             for i in range(len(acc))]
     n = len(words)
     send = cocotb.start_soon(tb.send_words("s_axis", words))
     got = await with_timeout(tb.recv_words("m_axis", n), 10 * (nf + 2) * n * 4 + 2000, "ns")
@@ -157,10 +176,11 @@ async def run_stream(dut, idle: bool, backpressure: bool):
     for i, word in enumerate(got):
         y = unpack(word, p.C, p.Y_WIDTH, bool(p.Y_SIGNED))
         if not np.array_equal(y, expect[i]):
-            st = requant_stages(acc[i:i + 1], None if res is None else res[i:i + 1], p)
+            st = requant_stages(acc[i:i + 1], None if res is None else res[i:i + 1], p,
+                                None if maps is None else maps[i:i + 1])
             raise AssertionError(
                 f"vector {i}: got {y.tolist()} expected {expect[i].tolist()}; acc={acc[i].tolist()} "
-                f"res={None if res is None else res[i].tolist()} "
+                f"res={None if res is None else res[i].tolist()} map={None if maps is None else maps[i]} "
                 + " ".join(f"{k}={v[0].tolist()}" for k, v in st.items()))
     await tb.cycles(p.latency + 5)
     assert not tb.snk["m_axis"].queue.qsize(), "extra output beats"

@@ -16,15 +16,14 @@ warnings.filterwarnings("ignore")
 FULL = os.environ.get("SR_TEST_FULL") == "1"
 
 
-@pytest.fixture(scope="session")
-def small_model():
-    """A C=8, one-resblock model whose quantiser scales were calibrated by a few training steps."""
+def trained_small(block: str):
+    """A C=8, one-resblock model of ``block`` whose quantiser scales were calibrated by a few training steps."""
     import torch
 
     from model.arch import BinarySRNet, SRConfig
 
     torch.manual_seed(0)
-    m = BinarySRNet(SRConfig(channels=8, n_resblocks=1))
+    m = BinarySRNet(SRConfig(channels=8, n_resblocks=1, block=block))
     opt = torch.optim.Adam(m.parameters(), 1e-2)
     m.train()
     for _ in range(5):
@@ -34,6 +33,18 @@ def small_model():
         loss.backward()
         opt.step()
     return m.eval()
+
+
+@pytest.fixture(scope="session")
+def small_model():
+    """The Base block's small model (see :func:`trained_small`)."""
+    return trained_small("Base")
+
+
+@pytest.fixture(scope="session")
+def small_spatial_model():
+    """The Single-Spatial block's small model (see :func:`trained_small`)."""
+    return trained_small("Single-Spatial")
 
 
 @pytest.fixture(scope="session")

@@ -6,19 +6,23 @@ import pytest
 
 from hw.layers.conv_layer import ConvLayer
 from hw.layers.requant import RequantParams
+from hw.layers.spatial_map import SpatialMapParams, sigmoid_table
 from hw.numerics import int_range
 from sim.runner import REPO, rtl_sources, run_cocotb
 
 MAX_W, DIM_BITS = 8, 5
 
 
-def binary_layer(rng, c):
-    """A Base block: bipolar weights, random K/B/beta/zeta, residual; ranges chosen to hit saturation."""
+def binary_layer(rng, c, spatial=False):
+    """A Base block: bipolar weights, random K/B/beta/zeta, residual; ranges chosen to hit saturation.
+    ``spatial``: the Single-Spatial block (random 1x1 conv weights and bias, the sigmoid table)."""
     rq = RequantParams.from_constants(
         PE=1, ACC_WIDTH=1, K=rng.integers(-300, 300, c), B=rng.integers(-2000, 2000, c), S1=4, T_WIDTH=10,
-        BETA=rng.integers(-128, 128, c), BETA_FRAC=7, ZETA=rng.integers(-3000, 3000, c), S2=9, Y_WIDTH=8,
-        HAS_RESIDUAL=1)
-    return ConvLayer("body_0", True, c, c, 8, True, 1, rng.integers(0, 2, (c, 9 * c)), rq)
+        BETA=rng.integers(-128, 128, c), BETA_FRAC=7, ZETA=rng.integers(-3000, 3000, c), S2=9 + 8 * spatial,
+        Y_WIDTH=8, HAS_RESIDUAL=1, HAS_MAP=int(spatial))
+    sm = SpatialMapParams(C=c, EW=8, W=rng.integers(-8, 9, c), B=int(rng.integers(-500, 500)), S=6,
+                          L_WIDTH=8, MAP_WIDTH=8, TABLE=sigmoid_table(4)) if spatial else None
+    return ConvLayer("body_0", True, c, c, 8, True, 1, rng.integers(0, 2, (c, 9 * c)), rq, spatial_map=sm)
 
 
 def mac_layer(rng, c_in, c_out):
@@ -32,6 +36,8 @@ CASES = {
     "binary_c4_pe2_simd12": lambda rng: (binary_layer(rng, 4), 2, 12),
     "binary_c4_pe4_simd36": lambda rng: (binary_layer(rng, 4), 4, 36),
     "mac_3to4_pe2_simd9": lambda rng: (mac_layer(rng, 3, 4), 2, 9),
+    "spatial_c4_pe2_simd12": lambda rng: (binary_layer(rng, 4, spatial=True), 2, 12),
+    "spatial_c4_pe4_simd36": lambda rng: (binary_layer(rng, 4, spatial=True), 4, 36),
 }
 
 
@@ -53,6 +59,7 @@ def test_conv_layer(case, tmp_path):
     np.savez(npz, x=x, y=y, ew=layer.in_width, ow=layer.out_width, osigned=layer.requant.Y_SIGNED)
     params = {k: v for k, v in layer.verilog_params().items()}
     params.update(MAX_W=str(MAX_W), DIM_BITS=str(DIM_BITS))
-    run_cocotb("conv_layer", rtl_sources("stream_fifo", "sliding_window", "mvu", "rhe_shift", "requant", "conv_layer"),
+    run_cocotb("conv_layer", rtl_sources("stream_fifo", "sliding_window", "mvu", "rhe_shift", "requant", "spatial_map",
+                                           "conv_layer"),
                "sim.test_conv_layer", case, parameters=params,
                extra_env={"CONV_LAYER_CASE": str(npz), "PYTHONPATH": str(REPO)})

@@ -21,7 +21,7 @@ def _rand(rng, width, n, nonzero=False):
 
 
 def make_params(seed: int, *, C, PE, ACC_WIDTH, K_WIDTH, B_WIDTH, S1, T_WIDTH, S2, Y_WIDTH, Y_SIGNED,
-                HAS_PRELU, HAS_RESIDUAL, BETA_WIDTH=8, BETA_FRAC=7, ZETA_WIDTH=12) -> RequantParams:
+                HAS_PRELU, HAS_RESIDUAL, BETA_WIDTH=8, BETA_FRAC=7, ZETA_WIDTH=12, HAS_MAP=0) -> RequantParams:
     rng = np.random.default_rng(seed)
     k, b = _rand(rng, K_WIDTH, C, nonzero=True), _rand(rng, B_WIDTH, C)
     beta = _rand(rng, BETA_WIDTH, C) if HAS_PRELU else None
@@ -30,7 +30,7 @@ def make_params(seed: int, *, C, PE, ACC_WIDTH, K_WIDTH, B_WIDTH, S1, T_WIDTH, S
         zeta[1:-1:2] &= ~((1 << BETA_FRAC) - 1)
     return RequantParams.from_constants(
         PE=PE, ACC_WIDTH=ACC_WIDTH, K=k, B=b, S1=S1, T_WIDTH=T_WIDTH, S2=S2, Y_WIDTH=Y_WIDTH,
-        Y_SIGNED=Y_SIGNED, BETA=beta, BETA_FRAC=BETA_FRAC, ZETA=zeta, HAS_RESIDUAL=HAS_RESIDUAL)
+        Y_SIGNED=Y_SIGNED, BETA=beta, BETA_FRAC=BETA_FRAC, ZETA=zeta, HAS_RESIDUAL=HAS_RESIDUAL, HAS_MAP=HAS_MAP)
 
 
 ALL_SAT = ["t_sat_hi", "t_sat_lo", "y_sat_hi", "y_sat_lo"]
@@ -41,6 +41,17 @@ CASES = {
         cover=ALL_SAT + ["z_tie", "v_tie", "t_neg", "r_sat_hi", "r_sat_lo"],
         p=dict(C=8, PE=2, ACC_WIDTH=10, K_WIDTH=9, B_WIDTH=14, S1=5, T_WIDTH=12, S2=9, Y_WIDTH=8,
                Y_SIGNED=1, HAS_PRELU=1, HAS_RESIDUAL=1, BETA_WIDTH=8, BETA_FRAC=7, ZETA_WIDTH=16)),
+    # Single-Spatial binary block: the RPReLU output times the pixel's attention map (S2 covers its 8 bits)
+    "spatial_c8pe2": dict(
+        seed=15, n_random=64,
+        cover=ALL_SAT + ["z_tie", "v_tie", "t_neg", "r_sat_hi", "r_sat_lo", "map_zero", "map_max"],
+        p=dict(C=8, PE=2, ACC_WIDTH=10, K_WIDTH=9, B_WIDTH=14, S1=5, T_WIDTH=12, S2=17, Y_WIDTH=8,
+               Y_SIGNED=1, HAS_PRELU=1, HAS_RESIDUAL=1, BETA_WIDTH=8, BETA_FRAC=7, ZETA_WIDTH=16, HAS_MAP=1)),
+    # map without residual, PE = C
+    "spatial_pec_nores": dict(
+        seed=16, n_random=100, cover=ALL_SAT + ["v_tie", "t_neg", "map_zero", "map_max"],
+        p=dict(C=4, PE=4, ACC_WIDTH=9, K_WIDTH=6, B_WIDTH=8, S1=-1, T_WIDTH=10, S2=12, Y_WIDTH=6,
+               Y_SIGNED=1, HAS_PRELU=1, HAS_RESIDUAL=0, BETA_WIDTH=6, BETA_FRAC=3, ZETA_WIDTH=10, HAS_MAP=1)),
     # head/tail (multi-bit MAC) style: no PReLU / residual, S2 = 0, wide acc (pool-picked stimulus)
     "head_c12pe4": dict(
         seed=12, n_random=100, cover=ALL_SAT + ["z_tie"],

@@ -4,7 +4,9 @@
 pixels (zero padded *before* Sign, so padding binarises to +1 exactly as in the model); the mvu takes
 the sign bits of all 9*C taps and the centre tap rides along as the mvu sideband to requant's residual
 input, so the line buffer is also the residual skip buffer.  ``binary=False``: a multi-bit conv
-(head, tail) whose bias is added in requant.
+(head, tail) whose bias is added in requant.  ``spatial_map`` (the Single-Spatial block): between mvu and
+requant, the pixel's attention map is computed from the centre tap and requant (HAS_MAP) multiplies the
+RPReLU output by it.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import numpy as np
 
 from hw.layers.mvu import acc_width, mvu_ref, pack_weights
 from hw.layers.requant import RequantParams, requant_ref
+from hw.layers.spatial_map import SpatialMapParams, spatial_map_ref
 from hw.layers.sliding_window import sliding_window_ref
 from hw.numerics import sign_bit
 
@@ -42,10 +45,18 @@ class ConvLayer:
     requant: RequantParams
     pe: int = 1
     simd: int = 1
+    spatial_map: SpatialMapParams | None = None
 
     def __post_init__(self):
         if self.weights.shape != (self.c_out, 9 * self.c_in):
             raise ValueError(f"{self.name}: weights shape {self.weights.shape} != {(self.c_out, 9 * self.c_in)}")
+        if self.spatial_map is not None and not (self.requant.HAS_MAP and self.requant.HAS_RESIDUAL):
+            raise ValueError(f"{self.name}: a spatial map needs requant HAS_MAP and HAS_RESIDUAL")
+        if self.spatial_map is not None and (self.spatial_map.MAP_WIDTH != self.requant.MAP_WIDTH
+                                             or self.spatial_map.C != self.c_in):
+            raise ValueError(f"{self.name}: spatial map C / MAP_WIDTH must match the layer and requant")
+        if self.spatial_map is None and self.requant.HAS_MAP:
+            raise ValueError(f"{self.name}: requant HAS_MAP needs a spatial map")
         self.set_folding(self.pe, self.simd)
 
     @property
@@ -69,12 +80,19 @@ class ConvLayer:
             raise ValueError(f"{self.name}: PE={pe} must divide MH={self.mh} and SIMD={simd} must divide MW={self.mw}")
         self.pe, self.simd = pe, simd
         self.requant = replace(self.requant, PE=self.requant_pe(), ACC_WIDTH=self.acc_width)
+        if self.spatial_map is not None:
+            self.spatial_map = replace(self.spatial_map, PE=self.spatial_map_pe())
 
     def requant_pe(self) -> int:
         """Fewest requant lanes that keep it strictly faster than the mvu (C/PE < NF*SF), so the
         one-cycle handoff between vectors never adds to the initiation interval."""
         cycles = self.cycles_per_pixel()
         return next((d for d in divisors(self.mh) if self.mh // d < cycles), self.mh)
+
+    def spatial_map_pe(self) -> int:
+        """Fewest spatial_map multipliers that keep it strictly faster than the mvu (C/PE + 1 < NF*SF)."""
+        cycles = self.cycles_per_pixel()
+        return next((d for d in divisors(self.c_in) if self.c_in // d + 1 < cycles), self.c_in)
 
     def cycles_per_pixel(self) -> int:
         """mvu cycles per output pixel, NF * SF (requant takes fewer, the window ~1)."""
@@ -87,7 +105,8 @@ class ConvLayer:
         flat = win.reshape(h * w, self.mw)
         acc = mvu_ref(sign_bit(flat) if self.binary else flat, self.weights, self.binary)
         res = win[:, 4, :] if self.requant.HAS_RESIDUAL else None
-        return requant_ref(acc, res, self.requant).reshape(h, w, self.c_out)
+        m = spatial_map_ref(res, self.spatial_map) if self.spatial_map is not None else None
+        return requant_ref(acc, res, self.requant, m).reshape(h, w, self.c_out)
 
     def verilog_params(self) -> dict[str, str]:
         """Parameters of hw/rtl/conv_layer.v as Verilog literals."""
@@ -99,8 +118,12 @@ class ConvLayer:
             "WEIGHTS": f"{self.mh * self.mw * mvu_w}'h{pack_weights(self.weights, mvu_w):x}",
         }
         for k, v in self.requant.verilog_param_literals().items():
-            if k not in ("C", "ACC_WIDTH"):
+            if k not in ("C", "ACC_WIDTH") and (self.requant.HAS_MAP or k not in ("HAS_MAP", "MAP_WIDTH")):
                 p["RQ_" + k] = v
+        if self.spatial_map is not None:
+            for k, v in self.spatial_map.verilog_param_literals().items():
+                if k not in ("C", "EW", "MAP_WIDTH"):
+                    p["SM_" + k] = v
         return p
 
     def summary(self) -> dict:
@@ -108,7 +131,8 @@ class ConvLayer:
                 "c_out": self.c_out, "MW": self.mw, "MH": self.mh, "PE": self.pe, "SIMD": self.simd, "requant_PE": self.requant.PE,
                 "in_width": self.in_width, "acc_width": self.acc_width, "out_width": self.out_width,
                 "cycles_per_pixel": self.cycles_per_pixel(), "has_prelu": self.requant.HAS_PRELU,
-                "has_residual": self.requant.HAS_RESIDUAL}
+                "has_residual": self.requant.HAS_RESIDUAL,
+                **({"spatial_map_PE": self.spatial_map.PE} if self.spatial_map is not None else {})}
 
 
 def choose_folding(layer: ConvLayer, target_cycles: int) -> tuple[int, int]:

@@ -6,6 +6,7 @@ Per channel c of a vector of C accumulators (the RTL is hw/rtl/requant.v, which 
     t = clip(rhe_shift(z, S1), T_MIN, T_MAX)                       T_WIDTH-bit signed
     if HAS_PRELU: u = t >= 0 ? t << BETA_FRAC : t*BETA[c];  v = u + ZETA[c]
     else:         v = t
+    if HAS_MAP:   v = v * map                                      map: one unsigned MAP_WIDTH value per vector
     y = clip(rhe_shift(v, S2), Y_MIN, Y_MAX)                       Y_WIDTH bits, Y_SIGNED
     if HAS_RESIDUAL: y = clip(y + res[c], Y_MIN, Y_MAX)
 
@@ -50,7 +51,8 @@ def requant_internal_widths(p: "RequantParams") -> dict[str, int]:
     z_w = max(prod, p.B_WIDTH) + 1
     m_w = max(p.BETA_WIDTH, p.BETA_FRAC + 1) + 1
     v_w = max(p.T_WIDTH + m_w, p.ZETA_WIDTH) + 1 if p.HAS_PRELU else p.T_WIDTH
-    return {"Z_W": z_w, "M_W": m_w, "V_W": v_w, "R_W": p.Y_WIDTH + 2}
+    q_w = v_w + p.MAP_WIDTH + 1 if p.HAS_MAP else v_w
+    return {"Z_W": z_w, "M_W": m_w, "V_W": v_w, "Q_W": q_w, "R_W": p.Y_WIDTH + 2}
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ class RequantParams:
     BETA_FRAC: int = 0
     ZETA: tuple = ()
     HAS_RESIDUAL: int = 0
+    HAS_MAP: int = 0       # the Spatial attention map (hw/layers/spatial_map.py) multiplies v
+    MAP_WIDTH: int = 8
     K_WIDTH: int = 0       # 0: derive from K
     B_WIDTH: int = 0       # 0: derive from B
     BETA_WIDTH: int = 0    # 0: derive from BETA
@@ -86,7 +90,7 @@ class RequantParams:
 
         for name in ("K", "B", "BETA", "ZETA"):
             put(name, tuple(int(v) for v in getattr(self, name)))
-        for name in ("HAS_PRELU", "HAS_RESIDUAL", "Y_SIGNED"):
+        for name in ("HAS_PRELU", "HAS_RESIDUAL", "HAS_MAP", "Y_SIGNED"):
             put(name, int(bool(getattr(self, name))))
         if not self.HAS_PRELU:
             put("BETA", self.BETA or (0,) * self.C)
@@ -110,7 +114,7 @@ class RequantParams:
     @classmethod
     def from_constants(cls, *, C: int | None = None, PE: int, ACC_WIDTH: int, K, B, S1: int, T_WIDTH: int,
                        S2: int, Y_WIDTH: int, Y_SIGNED: int = 1, BETA=None, BETA_FRAC: int = 0, ZETA=None,
-                       HAS_RESIDUAL: int = 0) -> "RequantParams":
+                       HAS_RESIDUAL: int = 0, HAS_MAP: int = 0, MAP_WIDTH: int = 8) -> "RequantParams":
         """Build with minimal constant widths; HAS_PRELU follows from BETA being given."""
         k = tuple(int(v) for v in np.asarray(K).reshape(-1))
         has_prelu = BETA is not None
@@ -121,7 +125,7 @@ class RequantParams:
                    BETA_FRAC=BETA_FRAC,
                    ZETA=tuple(np.asarray(ZETA if ZETA is not None else np.zeros(len(k))).reshape(-1).tolist())
                    if has_prelu else (),
-                   HAS_RESIDUAL=HAS_RESIDUAL)
+                   HAS_RESIDUAL=HAS_RESIDUAL, HAS_MAP=HAS_MAP, MAP_WIDTH=MAP_WIDTH)
 
     # ------------------------------------------------------------------ ranges
     @property
@@ -135,11 +139,12 @@ class RequantParams:
     @property
     def latency(self) -> int:
         """Cycles from the input handshake (last fold) to m_axis_tvalid, without back-pressure."""
-        return 4 + self.HAS_PRELU + self.HAS_RESIDUAL
+        return 4 + self.HAS_PRELU + self.HAS_MAP + self.HAS_RESIDUAL
 
     @property
     def in_width(self) -> int:
-        return self.C * self.ACC_WIDTH + (self.C * self.Y_WIDTH if self.HAS_RESIDUAL else 0)
+        return (self.C * self.ACC_WIDTH + (self.C * self.Y_WIDTH if self.HAS_RESIDUAL else 0)
+                + (self.MAP_WIDTH if self.HAS_MAP else 0))
 
     # ------------------------------------------------------------------ Verilog
     def verilog_params(self) -> dict[str, int]:
@@ -171,8 +176,12 @@ class RequantParams:
         return cls(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items()})
 
 
-def requant_stages(acc: np.ndarray, res: np.ndarray | None, p: RequantParams) -> dict[str, np.ndarray]:
-    """Every intermediate of the requant arithmetic (z, t, v, y0 before the residual, y), int64 [N, C]."""
+def requant_stages(acc: np.ndarray, res: np.ndarray | None, p: RequantParams,
+                   map_: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Every intermediate of the requant arithmetic (z, t, v, y0 before the residual, y), int64 [N, C].
+
+    ``map_`` [N]: the per-vector map (HAS_MAP only); v is then the product v * map.
+    """
     acc = np.asarray(acc, dtype=np.int64)
     k = np.asarray(p.K, dtype=np.int64)
     b = np.asarray(p.B, dtype=np.int64)
@@ -185,6 +194,10 @@ def requant_stages(acc: np.ndarray, res: np.ndarray | None, p: RequantParams) ->
         v = u + zeta
     else:
         v = t
+    if p.HAS_MAP:
+        if map_ is None:
+            raise ValueError("HAS_MAP needs the map")
+        v = v * np.asarray(map_, dtype=np.int64).reshape(-1, 1)
     y0 = clip(rhe_shift(v, p.S2), *p.y_range)
     if p.HAS_RESIDUAL:
         if res is None:
@@ -195,14 +208,19 @@ def requant_stages(acc: np.ndarray, res: np.ndarray | None, p: RequantParams) ->
     return {"z": z, "t": t, "v": v, "y0": y0, "y": y}
 
 
-def requant_ref(acc: np.ndarray, res: np.ndarray | None, params: RequantParams) -> np.ndarray:
-    """acc[N, C] (and res[N, C] when HAS_RESIDUAL) -> y[N, C], int64, bit exact with requant.v."""
-    return requant_stages(acc, res, params)["y"]
+def requant_ref(acc: np.ndarray, res: np.ndarray | None, params: RequantParams,
+                map_: np.ndarray | None = None) -> np.ndarray:
+    """acc[N, C] (and res[N, C] when HAS_RESIDUAL, map[N] when HAS_MAP) -> y[N, C], int64, bit exact with
+    requant.v."""
+    return requant_stages(acc, res, params, map_)["y"]
 
 
-def requant_pack_input(acc: Sequence[int], res: Sequence[int] | None, p: RequantParams) -> int:
-    """One input beat {res, acc} as an integer word."""
+def requant_pack_input(acc: Sequence[int], res: Sequence[int] | None, p: RequantParams,
+                       map_: int | None = None) -> int:
+    """One input beat {map, res, acc} as an integer word."""
     word = pack(acc, p.ACC_WIDTH)
     if p.HAS_RESIDUAL:
         word |= pack(res, p.Y_WIDTH) << (p.C * p.ACC_WIDTH)
+    if p.HAS_MAP:
+        word |= int(map_) << (p.C * p.ACC_WIDTH + (p.C * p.Y_WIDTH if p.HAS_RESIDUAL else 0))
     return word

@@ -5,6 +5,9 @@
 // element, and the centre tap travels as the mvu sideband to requant's residual input (the line buffer
 // doubles as the residual skip buffer: no separate FIFO, and no deadlock by construction).
 // BINARY=0: multi-bit conv (head/tail); the bias is requant's B.
+// RQ_HAS_MAP=1 (the Single-Spatial block): spatial_map sits between mvu and requant; it computes the
+// pixel's attention map from the centre tap (the block input) and requant multiplies the RPReLU output
+// by it before the output rounding.
 `resetall
 `default_nettype none
 
@@ -36,6 +39,16 @@ module conv_layer #(
     parameter integer RQ_Y_WIDTH = 8,       // requant: output width
     parameter integer RQ_Y_SIGNED = 1,      // requant: output signed
     parameter integer RQ_HAS_RESIDUAL = 0,  // requant: add the centre tap (needs C_IN == C_OUT, EW == RQ_Y_WIDTH)
+    parameter integer RQ_HAS_MAP = 0,       // requant: multiply by the Spatial attention map (needs RQ_HAS_RESIDUAL)
+    parameter integer RQ_MAP_WIDTH = 8,     // requant / spatial_map: map width (unsigned)
+    parameter integer SM_PE = 1,            // spatial_map: multipliers (C_IN % SM_PE == 0)
+    parameter integer SM_W_WIDTH = 8,       // spatial_map: 1x1 conv weight width
+    parameter integer SM_B_WIDTH = 16,      // spatial_map: bias width
+    parameter integer SM_S = 0,             // spatial_map: shift from the accumulator to the logit grid
+    parameter integer SM_L_WIDTH = 8,       // spatial_map: logit width (table of 2^SM_L_WIDTH entries)
+    parameter [C_IN*SM_W_WIDTH-1:0] SM_W = 0,                    // spatial_map: weights
+    parameter [SM_B_WIDTH-1:0] SM_B = 0,                         // spatial_map: bias
+    parameter [(1<<SM_L_WIDTH)*RQ_MAP_WIDTH-1:0] SM_TABLE = 0,   // spatial_map: sigmoid table
     parameter [C_OUT*RQ_K_WIDTH-1:0] RQ_K = 0,        // requant: per-channel scale
     parameter [C_OUT*RQ_B_WIDTH-1:0] RQ_B = 0,        // requant: per-channel bias
     parameter [C_OUT*RQ_BETA_WIDTH-1:0] RQ_BETA = 0,  // requant: per-channel PReLU slope
@@ -56,13 +69,16 @@ module conv_layer #(
 localparam integer MW = 9 * C_IN;
 localparam integer X_WIDTH = (BINARY != 0) ? 1 : EW;
 localparam integer SIDE_WIDTH = (RQ_HAS_RESIDUAL != 0) ? C_IN * EW : 1;
-localparam integer RQ_IN = C_OUT * ACC_WIDTH + ((RQ_HAS_RESIDUAL != 0) ? C_OUT * RQ_Y_WIDTH : 0);
+localparam integer RQ_IN = C_OUT * ACC_WIDTH + ((RQ_HAS_RESIDUAL != 0) ? C_OUT * RQ_Y_WIDTH : 0)
+                          + ((RQ_HAS_MAP != 0) ? RQ_MAP_WIDTH : 0);
 
 initial begin
     if (RQ_HAS_RESIDUAL != 0 && (C_IN != C_OUT || EW != RQ_Y_WIDTH))
         $error("%m: a residual layer needs C_IN == C_OUT and EW == RQ_Y_WIDTH");
     if (BINARY != 0 && W_WIDTH != 1)
         $error("%m: BINARY needs W_WIDTH == 1");
+    if (RQ_HAS_MAP != 0 && RQ_HAS_RESIDUAL == 0)
+        $error("%m: RQ_HAS_MAP needs RQ_HAS_RESIDUAL (the map is computed from the centre tap)");
 end
 
 // ---- optional input FIFO, then the sliding window over the full-precision input
@@ -120,13 +136,26 @@ mvu #(.MW(MW), .MH(C_OUT), .PE(PE), .SIMD(SIMD), .BINARY(BINARY), .IN_WIDTH(X_WI
     .m_axis_tdata(acc_tdata), .m_axis_tvalid(acc_tvalid), .m_axis_tready(acc_tready)
 );
 
-// ---- requant input {res, acc}
+// ---- requant input {[map,] res, acc}
 wire [RQ_IN-1:0] rq_in;
+wire             rq_tvalid, rq_tready;
 generate
-    if (RQ_HAS_RESIDUAL != 0) begin : g_res
+    if (RQ_HAS_MAP != 0) begin : g_map
+        spatial_map #(.C(C_IN), .PE(SM_PE), .EW(EW), .PASS_WIDTH(C_OUT*ACC_WIDTH), .W_WIDTH(SM_W_WIDTH),
+                      .B_WIDTH(SM_B_WIDTH), .S(SM_S), .L_WIDTH(SM_L_WIDTH), .MAP_WIDTH(RQ_MAP_WIDTH),
+                      .W(SM_W), .B(SM_B), .TABLE(SM_TABLE)) attention (
+            .clk(clk), .rst(rst),
+            .s_axis_tdata(acc_tdata), .s_axis_tvalid(acc_tvalid), .s_axis_tready(acc_tready),
+            .m_axis_tdata(rq_in), .m_axis_tvalid(rq_tvalid), .m_axis_tready(rq_tready)
+        );
+    end else if (RQ_HAS_RESIDUAL != 0) begin : g_res
         assign rq_in = acc_tdata;  // {side = centre tap, acc}
+        assign rq_tvalid = acc_tvalid;
+        assign acc_tready = rq_tready;
     end else begin : g_nores
         assign rq_in = acc_tdata[C_OUT*ACC_WIDTH-1:0];
+        assign rq_tvalid = acc_tvalid;
+        assign acc_tready = rq_tready;
         wire unused_side = acc_tdata[C_OUT*ACC_WIDTH];  // the 1-bit dummy sideband
     end
 endgenerate
@@ -134,9 +163,9 @@ endgenerate
 requant #(.C(C_OUT), .PE(RQ_PE), .ACC_WIDTH(ACC_WIDTH), .K_WIDTH(RQ_K_WIDTH), .B_WIDTH(RQ_B_WIDTH), .S1(RQ_S1),
           .T_WIDTH(RQ_T_WIDTH), .HAS_PRELU(RQ_HAS_PRELU), .BETA_WIDTH(RQ_BETA_WIDTH), .BETA_FRAC(RQ_BETA_FRAC),
           .ZETA_WIDTH(RQ_ZETA_WIDTH), .S2(RQ_S2), .Y_WIDTH(RQ_Y_WIDTH), .Y_SIGNED(RQ_Y_SIGNED),
-          .HAS_RESIDUAL(RQ_HAS_RESIDUAL), .K(RQ_K), .B(RQ_B), .BETA(RQ_BETA), .ZETA(RQ_ZETA)) scale (
+          .HAS_RESIDUAL(RQ_HAS_RESIDUAL), .HAS_MAP(RQ_HAS_MAP), .MAP_WIDTH(RQ_MAP_WIDTH), .K(RQ_K), .B(RQ_B), .BETA(RQ_BETA), .ZETA(RQ_ZETA)) scale (
     .clk(clk), .rst(rst),
-    .s_axis_tdata(rq_in), .s_axis_tvalid(acc_tvalid), .s_axis_tready(acc_tready),
+    .s_axis_tdata(rq_in), .s_axis_tvalid(rq_tvalid), .s_axis_tready(rq_tready),
     .m_axis_tdata(m_axis_tdata), .m_axis_tvalid(m_axis_tvalid), .m_axis_tready(m_axis_tready)
 );
 

@@ -6,14 +6,16 @@
 //   t = clip(rhe_shift(z, S1), T_MIN, T_MAX)                     T_WIDTH-bit signed
 //   if HAS_PRELU: u = t >= 0 ? t << BETA_FRAC : t*BETA[c];  v = u + ZETA[c]
 //   else:         v = t
+//   if HAS_MAP: v = v * map                                      map: unsigned MAP_WIDTH, one per vector
 //   y = clip(rhe_shift(v, S2), Y_MIN, Y_MAX)                     Y_WIDTH bits, Y_SIGNED
 //   if HAS_RESIDUAL: y = clip(y + res[c], Y_MIN, Y_MAX)
 //
 // Reference: hw/layers/requant.py: requant_ref.  Rounding/saturation: rhe_shift.v (must be compiled
 // with this file).
 //
-// Input beat  : {res, acc}; acc = C x ACC_WIDTH signed at [c*ACC_WIDTH +: ACC_WIDTH], res = C x Y_WIDTH
-//               (Y_SIGNED) at [C*ACC_WIDTH + c*Y_WIDTH +: Y_WIDTH], present only when HAS_RESIDUAL.
+// Input beat  : {map, res, acc}; acc = C x ACC_WIDTH signed at [c*ACC_WIDTH +: ACC_WIDTH], res = C x Y_WIDTH
+//               (Y_SIGNED) at [C*ACC_WIDTH + c*Y_WIDTH +: Y_WIDTH], present only when HAS_RESIDUAL; map
+//               (the Spatial attention map of the pixel, from spatial_map.v) on top, only when HAS_MAP.
 // Output beat : C x Y_WIDTH (Y_SIGNED), channel c at [c*Y_WIDTH +: Y_WIDTH].
 //
 // Folding: NF = C/PE.  The input beat is read IN PLACE (no input buffer): fold f (channels
@@ -30,9 +32,10 @@
 //   s1  multiply   : z = acc*K + B                                    (DSP P register)
 //   s2  round/clip : t = clip(rhe_shift(z, S1)); m = t>=0 ? 2^BETA_FRAC : BETA; ZETA
 //   s3  PReLU      : v = t*m + ZETA            (HAS_PRELU only)         (DSP P register)
+//   sm  map        : v = v * map               (HAS_MAP only)           (DSP P register)
 //   s4  round/clip : y0 = clip(rhe_shift(v, S2)) (HAS_RESIDUAL only; else straight to the output)
 //   out residual   : y = clip(y0 + res) into the assembly / output register
-// LATENCY (localparam) = 4 + HAS_PRELU + HAS_RESIDUAL: m_axis_tvalid rises LATENCY cycles after the
+// LATENCY (localparam) = 4 + HAS_PRELU + HAS_MAP + HAS_RESIDUAL: m_axis_tvalid rises LATENCY cycles after the
 // cycle in which the input beat is accepted (when the output is not back-pressured).
 //
 // Stall: the whole pipeline holds (adv = 0) only when the last fold of a vector reaches the output
@@ -57,6 +60,8 @@ module requant #(
     parameter integer Y_WIDTH      = 8,   // output (and residual) element width
     parameter integer Y_SIGNED     = 1,   // 1: output/residual signed, 0: unsigned
     parameter integer HAS_RESIDUAL = 1,   // 1: input beat carries res and y = clip(y + res)
+    parameter integer HAS_MAP      = 0,   // 1: input beat carries a map (top) and v = v * map before S2
+    parameter integer MAP_WIDTH    = 8,   // width of the unsigned map
     parameter [C*K_WIDTH-1:0]    K    = {(C*K_WIDTH){1'b0}},    // K[c] at [c*K_WIDTH +: K_WIDTH]
     parameter [C*B_WIDTH-1:0]    B    = {(C*B_WIDTH){1'b0}},    // B[c] at [c*B_WIDTH +: B_WIDTH]
     parameter [C*BETA_WIDTH-1:0] BETA = {(C*BETA_WIDTH){1'b0}}, // BETA[c] at [c*BETA_WIDTH +: BETA_WIDTH]
@@ -64,7 +69,7 @@ module requant #(
 ) (
     input  wire                   clk,
     input  wire                   rst,            // synchronous, active high
-    input  wire [IN_W-1:0]        s_axis_tdata,   // {res, acc}
+    input  wire [IN_W-1:0]        s_axis_tdata,   // {map, res, acc}
     input  wire                   s_axis_tvalid,
     output wire                   s_axis_tready,  // combinational from m_axis_tready (see header)
     output wire [C*Y_WIDTH-1:0]   m_axis_tdata,
@@ -78,7 +83,8 @@ module requant #(
     localparam integer NF_M1 = NF - 1;
     localparam [FB-1:0] LAST = NF_M1[FB-1:0];                  // index of the last fold
     localparam integer ACC_BITS = C * ACC_WIDTH;               // acc part of the input beat
-    localparam integer IN_W  = ACC_BITS + (HAS_RESIDUAL != 0 ? C * Y_WIDTH : 0);
+    localparam integer RES_BITS = (HAS_RESIDUAL != 0) ? C * Y_WIDTH : 0;
+    localparam integer IN_W  = ACC_BITS + RES_BITS + (HAS_MAP != 0 ? MAP_WIDTH : 0);
     // z = acc*K + B: the product needs ACC_WIDTH+K_WIDTH bits, the sum one more than the wider term
     localparam integer PROD_W = ACC_WIDTH + K_WIDTH;
     localparam integer Z_W   = ((PROD_W > B_WIDTH) ? PROD_W : B_WIDTH) + 1;
@@ -88,10 +94,12 @@ module requant #(
     // v = t*m + ZETA
     localparam integer TM_W  = T_WIDTH + M_W;
     localparam integer V_W   = (HAS_PRELU != 0) ? (((TM_W > ZETA_WIDTH) ? TM_W : ZETA_WIDTH) + 1) : T_WIDTH;
+    // v * map (map zero-extended by one bit: a signed product)
+    localparam integer Q_W   = (HAS_MAP != 0) ? V_W + MAP_WIDTH + 1 : V_W;
     // y0 + res, both Y_WIDTH bits: sign- or zero-extended by two bits (always a signed sum)
     localparam integer R_W   = Y_WIDTH + 2;
     localparam integer LW    = PE * Y_WIDTH;                   // one fold of results
-    localparam integer LATENCY = 4 + (HAS_PRELU != 0 ? 1 : 0) + (HAS_RESIDUAL != 0 ? 1 : 0);
+    localparam integer LATENCY = 4 + (HAS_PRELU != 0 ? 1 : 0) + (HAS_MAP != 0 ? 1 : 0) + (HAS_RESIDUAL != 0 ? 1 : 0);
 
     initial begin
         if (C < 1) $error("%m: C must be >= 1");
@@ -107,6 +115,8 @@ module requant #(
         if (Y_SIGNED != 0 && Y_SIGNED != 1) $error("%m: Y_SIGNED must be 0 or 1");
         if (Y_WIDTH < 1 + Y_SIGNED) $error("%m: Y_WIDTH too small");
         if (HAS_RESIDUAL != 0 && HAS_RESIDUAL != 1) $error("%m: HAS_RESIDUAL must be 0 or 1");
+        if (HAS_MAP != 0 && HAS_MAP != 1) $error("%m: HAS_MAP must be 0 or 1");
+        if (HAS_MAP != 0 && MAP_WIDTH < 1) $error("%m: MAP_WIDTH must be >= 1");
         if (LATENCY < 4) $error("%m: internal: bad LATENCY");
     end
 
@@ -119,6 +129,7 @@ module requant #(
     reg  [FB-1:0] s0_fold, s1_fold, s2_fold;
     wire          p_vld;         // after the (optional) PReLU stage
     wire [FB-1:0] p_fold;
+    wire [MAP_WIDTH-1:0] p_map;  // the map aligned with p_v (HAS_MAP)
     wire          f_vld;         // at the input of the output / assembly register
     wire [FB-1:0] f_fold;
     wire [LW-1:0] f_y;           // PE final results
@@ -166,7 +177,10 @@ module requant #(
 
     // ---------------------------------------------------------------- per-lane datapath
     wire [PE*V_W-1:0] p_v;   // v of every lane after the (optional) PReLU stage
+    wire [PE*Q_W-1:0] q_v;   // v of every lane after the (optional) map stage
     wire [LW-1:0]     y0;    // clip(rhe_shift(v, S2)) of every lane (combinational)
+    wire              q_vld; // after the (optional) map stage
+    wire [FB-1:0]     q_fold;
 
     genvar p;
     generate
@@ -233,9 +247,22 @@ module requant #(
                 assign p_v[p*V_W +: V_W] = s2_t;
             end
 
+            if (HAS_MAP != 0) begin : g_map
+                // sm: v = v * map (the pixel's map, carried alongside the lane's pipeline)
+                wire [Q_W-1:0] v_x = {{(Q_W - V_W){p_v[p*V_W + V_W-1]}}, p_v[p*V_W +: V_W]};
+                wire [Q_W-1:0] m_x = {{(Q_W - MAP_WIDTH){1'b0}}, p_map};
+                reg  [Q_W-1:0] sm_v;
+                always @(posedge clk) begin
+                    if (adv) sm_v <= $signed(v_x) * $signed(m_x);
+                end
+                assign q_v[p*Q_W +: Q_W] = sm_v;
+            end else begin : g_nomap
+                assign q_v[p*Q_W +: Q_W] = p_v[p*V_W +: V_W];
+            end
+
             // y0 = clip(rhe_shift(v, S2)) to the Y range
-            rhe_shift #(.IN_WIDTH(V_W), .SHIFT(S2), .OUT_WIDTH(Y_WIDTH), .OUT_SIGNED(Y_SIGNED)) u_rs2 (
-                .x(p_v[p*V_W +: V_W]), .y(y0[p*Y_WIDTH +: Y_WIDTH]));
+            rhe_shift #(.IN_WIDTH(Q_W), .SHIFT(S2), .OUT_WIDTH(Y_WIDTH), .OUT_SIGNED(Y_SIGNED)) u_rs2 (
+                .x(q_v[p*Q_W +: Q_W]), .y(y0[p*Y_WIDTH +: Y_WIDTH]));
         end
 
         // ------------------------------------------------------------ optional PReLU stage control
@@ -256,6 +283,34 @@ module requant #(
             assign p_fold = s2_fold;
         end
 
+        // ------------------------------------------------------------ optional map stage control
+        if (HAS_MAP != 0) begin : g_map_ctl
+            // the map travels with the fold through s0 .. the PReLU stage (the same for every fold)
+            localparam integer MD = 3 + (HAS_PRELU != 0 ? 1 : 0);
+            wire [MAP_WIDTH-1:0] in_map = s_axis_tdata[ACC_BITS + RES_BITS +: MAP_WIDTH];
+            reg  [MD*MAP_WIDTH-1:0] map_sr;  // stage i at [i*MAP_WIDTH +: MAP_WIDTH]
+            always @(posedge clk) begin
+                if (adv) map_sr <= {map_sr[(MD-1)*MAP_WIDTH-1:0], in_map};
+            end
+            assign p_map = map_sr[(MD-1)*MAP_WIDTH +: MAP_WIDTH];
+            reg          sm_vld;
+            reg [FB-1:0] sm_fold;
+            always @(posedge clk) begin
+                if (rst) sm_vld <= 1'b0;
+                else if (adv) sm_vld <= p_vld;
+            end
+            always @(posedge clk) begin
+                if (adv) sm_fold <= p_fold;
+            end
+            assign q_vld  = sm_vld;
+            assign q_fold = sm_fold;
+        end else begin : g_nomap_ctl
+            assign p_map  = {MAP_WIDTH{1'b0}};
+            wire unused_map = ^p_map;  // no map: p_map is a constant nobody reads
+            assign q_vld  = p_vld;
+            assign q_fold = p_fold;
+        end
+
         // ------------------------------------------------------------ optional residual stage
         if (HAS_RESIDUAL != 0) begin : g_res
             // The residual lanes travel with their accumulators: LATENCY-1 register stages.
@@ -272,11 +327,11 @@ module requant #(
             reg [LW-1:0] s4_y0;
             always @(posedge clk) begin
                 if (rst) s4_vld <= 1'b0;
-                else if (adv) s4_vld <= p_vld;
+                else if (adv) s4_vld <= q_vld;
             end
             always @(posedge clk) begin
                 if (adv) begin
-                    s4_fold <= p_fold;
+                    s4_fold <= q_fold;
                     s4_y0   <= y0;
                 end
             end
@@ -295,8 +350,8 @@ module requant #(
             assign f_fold = s4_fold;
         end else begin : g_nores
             assign f_y    = y0;
-            assign f_vld  = p_vld;
-            assign f_fold = p_fold;
+            assign f_vld  = q_vld;
+            assign f_fold = q_fold;
         end
 
         // ------------------------------------------------------------ assembly + output register
