@@ -54,7 +54,7 @@ lint: $(STAMP)
 	$(PY) -m hw.lint
 
 train: $(STAMP)
-	$(PY) -m model.train --block Base --channels 32 --resblocks 4 --iters 24000 --batch 16 --patch 24 --eval-every 2000 --threads 2 --out $(CHECKPOINT)
+	$(PY) -m model.train --block Single-Spatial --channels 32 --resblocks 4 --iters 24000 --batch 16 --patch 24 --eval-every 2000 --threads 2 --out $(CHECKPOINT)
 
 eval: $(STAMP)
 	$(PY) -m model.report --model default=$(CHECKPOINT) --model default_float=$(CHECKPOINT):float

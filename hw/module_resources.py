@@ -3,7 +3,8 @@
     python -m hw.module_resources [--target pynq-z2]
 
 Reads ``build/<target>/design.json`` (from ``make hls``) and synthesises each distinct core instance
-(conv_layer per layer, the skip-path cores) on its own; writes ``build/<target>/module_resources.json``.
+(conv_layer per layer, the skip-path cores) on its own, and the spatial_map inside each Single-Spatial layer
+(``<layer>.attention``); writes ``build/<target>/module_resources.json``.
 """
 from __future__ import annotations
 
@@ -27,6 +28,14 @@ def instances(top_v: str) -> list[tuple[str, str, dict[str, str]]]:
     return out
 
 
+def spatial_map_params(conv: dict[str, str]) -> dict[str, str]:
+    """The parameters conv_layer.v gives its spatial_map instance, from the conv_layer's."""
+    p = {k[3:]: v for k, v in conv.items() if k.startswith("SM_")}
+    p.update(C=conv["C_IN"], EW=conv["EW"], MAP_WIDTH=conv.get("RQ_MAP_WIDTH", "8"),
+             PASS_WIDTH=str(int(conv["C_OUT"]) * int(conv["ACC_WIDTH"])))
+    return p
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--target", default="pynq-z2")
@@ -44,6 +53,11 @@ def main(argv=None) -> int:
         r = synth_xc7(srcs, module, build / "module_synth" / inst, params)
         report[inst] = {"module": module, "resources": r["resources"]}
         print(f"{inst:16s} {module:18s} {json.dumps(r['resources'])}", flush=True)
+        if module == "conv_layer" and params.get("RQ_HAS_MAP") == "1":
+            sub = f"{inst}.attention"
+            r = synth_xc7(srcs, "spatial_map", build / "module_synth" / sub, spatial_map_params(params))
+            report[sub] = {"module": "spatial_map", "resources": r["resources"]}
+            print(f"{sub:16s} {'spatial_map':18s} {json.dumps(r['resources'])}", flush=True)
     out = build / "module_resources.json"
     out.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     print(out)

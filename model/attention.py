@@ -17,7 +17,8 @@ weights are 8-bit power-of-two (``WeightQuant``), biases 32-bit on the accumulat
 (``AttentionBiasQuant``), the logit is quantised the same way (8 bit) before the sigmoid, so the sigmoid
 is a 256-entry table in hardware, and the map to unsigned 8 bit, k * 2^-8 (``map_quant``; a map can
 therefore be exactly 0, never 1).  The float
-model skips all of these.  Attention variants are not yet supported by the hardware compiler (hw/).
+model skips all of these.  The hardware compiler (hw/) builds the Spatial map of the Single-Spatial
+block (hw/rtl/spatial_map.v); SE and Global need a frame-wide pooling and are not built.
 """
 from __future__ import annotations
 

@@ -18,6 +18,6 @@
 A="${ANNEAL:-1}"
 m() { python3 -c "print(round($1 * $A, 4))"; }
 # If compiling fails, the run goes on eager from its last checkpoint (--resume keeps the wall-time schedule).
-ss4=(--block Single-Spatial --channels 32 --resblocks 4 --init model/checkpoints/single_spatial_board.pt
+ss4=(--block Single-Spatial --channels 32 --resblocks 4 --init model/checkpoints/default.pt
      --lr 2e-4 --batch 32 --patch 48 --iters 100000000 --eval-every 2000 --anneal-minutes "$(m 8.0)")
 train ss4_ft "${ss4[@]}" ${COMPILE---compile} || train ss4_ft "${ss4[@]}"
