@@ -11,13 +11,18 @@
 # profiler on the CPU): Brevitas' quantisers are many small ops and QuantTensor reads flags with .item().
 # The GPU is busy with launches and syncs, not work; processes side by side only time-slice it.
 #
-# This plan: the board-size Single-Spatial model (the attention variant the hardware builds next; 36.64 dB
-# on Set5 after 24k CPU iterations at batch 16, LR patch 24) fine-tuned on bigger crops and batches.
+# - 2026-11-26 (second call): this plan with batch 32 fine-tuned the Single-Spatial board model on an H100,
+#   compiled: 5,171 iterations in 8 min (10.8 steps/s with compile and evaluations), Set5 36.64 -> 36.68;
+#   it became the default.  Then, eager on the same H100, Single-Spatial at LR patch 48: batch 32 7.0,
+#   batch 64 9.7, batch 128 9.6 steps/s (reports/gpu/h100_bench_batch_2026-11-26.jsonl): a step costs the
+#   same up to batch 128 at least, so a batch of 128 sees 4x the crops in the same time.
+#
+# This plan: the shipped default (Single-Spatial, C = 32, 4 resblocks) fine-tuned further at batch 128.
 #
 # ANNEAL scales the budget (the CPU smoke test of this plan sets it tiny; COMPILE= drops --compile there).
 A="${ANNEAL:-1}"
 m() { python3 -c "print(round($1 * $A, 4))"; }
 # If compiling fails, the run goes on eager from its last checkpoint (--resume keeps the wall-time schedule).
 ss4=(--block Single-Spatial --channels 32 --resblocks 4 --init model/checkpoints/default.pt
-     --lr 2e-4 --batch 32 --patch 48 --iters 100000000 --eval-every 2000 --anneal-minutes "$(m 8.0)")
+     --lr 2e-4 --batch 128 --patch 48 --iters 100000000 --eval-every 2000 --anneal-minutes "$(m 8.0)")
 train ss4_ft "${ss4[@]}" ${COMPILE---compile} || train ss4_ft "${ss4[@]}"
