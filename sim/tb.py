@@ -138,3 +138,27 @@ class StreamTB:
 
         cocotb.start_soon(monitor())
         return cycles
+
+
+class HandshakeMonitor:
+    """Cycle numbers of the ``s_axis`` and ``m_axis`` handshakes (sampled at the rising edge, outside reset)
+    and of the first cycle ``m_axis_tvalid`` was high: for latency and rate checks."""
+
+    def __init__(self, dut):
+        self.dut, self.cycle, self.ins, self.outs, self.first_out_valid = dut, 0, [], [], None
+        cocotb.start_soon(self._run())
+
+    async def _run(self):
+        d = self.dut
+        while True:
+            await RisingEdge(d.clk)
+            self.cycle += 1
+            if d.rst.value:
+                continue
+            if d.s_axis_tvalid.value and d.s_axis_tready.value:
+                self.ins.append(self.cycle)
+            if d.m_axis_tvalid.value:
+                if self.first_out_valid is None:
+                    self.first_out_valid = self.cycle
+                if d.m_axis_tready.value:
+                    self.outs.append(self.cycle)

@@ -18,11 +18,11 @@ import os
 
 import cocotb
 import numpy as np
-from cocotb.triggers import RisingEdge, with_timeout
+from cocotb.triggers import with_timeout
 
 from hw.layers.requant import RequantParams, requant_pack_input, requant_ref, requant_stages
 from hw.numerics import int_range, unpack
-from sim.tb import StreamTB
+from sim.tb import HandshakeMonitor, StreamTB
 
 CFG = json.loads(os.environ.get("REQUANT_CFG", "{}"))
 SEED = int(CFG.pop("seed", 1))
@@ -122,29 +122,6 @@ def stimulus(p: RequantParams, rng: np.random.Generator) -> tuple[np.ndarray, np
     return acc, res
 
 
-class Monitor:
-    """Records the cycle numbers of input and output handshakes (sampled like cocotbext-axi)."""
-
-    def __init__(self, dut):
-        self.dut, self.cycle, self.ins, self.outs, self.first_out_valid = dut, 0, [], [], None
-        cocotb.start_soon(self._run())
-
-    async def _run(self):
-        d = self.dut
-        while True:
-            await RisingEdge(d.clk)
-            self.cycle += 1
-            if d.rst.value:
-                continue
-            if d.s_axis_tvalid.value and d.s_axis_tready.value:
-                self.ins.append(self.cycle)
-            if d.m_axis_tvalid.value:
-                if self.first_out_valid is None:
-                    self.first_out_valid = self.cycle
-                if d.m_axis_tready.value:
-                    self.outs.append(self.cycle)
-
-
 @cocotb.test()
 @cocotb.parametrize(idle=[False, True], backpressure=[False, True])
 async def run_stream(dut, idle: bool, backpressure: bool):
@@ -154,7 +131,7 @@ async def run_stream(dut, idle: bool, backpressure: bool):
     tb = StreamTB(dut)
     seed = SEED * 4 + 2 * idle + backpressure
     tb.set_pauses(idle, backpressure, seed=seed)
-    mon = Monitor(dut)
+    mon = HandshakeMonitor(dut)
     await tb.reset()
     rng = np.random.default_rng(seed)
 

@@ -17,7 +17,7 @@ from cocotb.triggers import with_timeout
 
 from hw.layers.spatial_map import SpatialMapParams, spatial_map_ref, spatial_map_stages
 from hw.numerics import int_range, pack, rhe_shift
-from sim.tb import StreamTB
+from sim.tb import HandshakeMonitor, StreamTB
 
 CFG = json.loads(os.environ.get("SPATIAL_MAP_CFG", "{}"))
 SEED = int(CFG.pop("seed", 1))
@@ -51,32 +51,6 @@ def stimulus(p: SpatialMapParams, rng: np.random.Generator) -> np.ndarray:
     return x[rng.permutation(len(x))]
 
 
-class Monitor:
-    """Cycle numbers of the input and output handshakes."""
-
-    def __init__(self, dut):
-        from cocotb.triggers import RisingEdge
-
-        self.dut, self.cycle, self.ins, self.outs, self.first_out_valid = dut, 0, [], [], None
-        self._edge = RisingEdge
-        cocotb.start_soon(self._run())
-
-    async def _run(self):
-        d = self.dut
-        while True:
-            await self._edge(d.clk)
-            self.cycle += 1
-            if d.rst.value:
-                continue
-            if d.s_axis_tvalid.value and d.s_axis_tready.value:
-                self.ins.append(self.cycle)
-            if d.m_axis_tvalid.value:
-                if self.first_out_valid is None:
-                    self.first_out_valid = self.cycle
-                if d.m_axis_tready.value:
-                    self.outs.append(self.cycle)
-
-
 @cocotb.test()
 @cocotb.parametrize(idle=[False, True], backpressure=[False, True])
 async def run_stream(dut, idle: bool, backpressure: bool):
@@ -85,7 +59,7 @@ async def run_stream(dut, idle: bool, backpressure: bool):
     tb = StreamTB(dut)
     seed = SEED * 4 + 2 * idle + backpressure
     tb.set_pauses(idle, backpressure, seed=seed)
-    mon = Monitor(dut)
+    mon = HandshakeMonitor(dut)
     await tb.reset()
     rng = np.random.default_rng(seed)
 
