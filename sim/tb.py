@@ -141,11 +141,13 @@ class StreamTB:
 
 
 class HandshakeMonitor:
-    """Cycle numbers of the ``s_axis`` and ``m_axis`` handshakes (sampled at the rising edge, outside reset)
-    and of the first cycle ``m_axis_tvalid`` was high: for latency and rate checks."""
+    """Cycle numbers of the input and ``m_axis`` handshakes (sampled at the rising edge, outside reset) and
+    of the first cycle ``m_axis_tvalid`` was high: for latency and rate checks.  With several input
+    streams (``sources``) every beat must be consumed from all of them in the same cycle (a join)."""
 
-    def __init__(self, dut):
+    def __init__(self, dut, sources: Sequence[str] = ("s_axis",)):
         self.dut, self.cycle, self.ins, self.outs, self.first_out_valid = dut, 0, [], [], None
+        self.ports = [(getattr(dut, f"{p}_tvalid"), getattr(dut, f"{p}_tready")) for p in sources]
         cocotb.start_soon(self._run())
 
     async def _run(self):
@@ -155,7 +157,9 @@ class HandshakeMonitor:
             self.cycle += 1
             if d.rst.value:
                 continue
-            if d.s_axis_tvalid.value and d.s_axis_tready.value:
+            hs = [bool(v.value and r.value) for v, r in self.ports]
+            assert all(hs) or not any(hs), f"cycle {self.cycle}: inputs consumed separately ({hs})"
+            if hs[0]:
                 self.ins.append(self.cycle)
             if d.m_axis_tvalid.value:
                 if self.first_out_valid is None:

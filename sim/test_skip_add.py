@@ -13,11 +13,11 @@ import os
 
 import cocotb
 import numpy as np
-from cocotb.triggers import RisingEdge, with_timeout
+from cocotb.triggers import with_timeout
 
 from hw.layers.skip_add import SkipAddParams, skip_add_ref, skip_add_sum
 from hw.numerics import pack, rhe_shift, unpack
-from sim.tb import StreamTB
+from sim.tb import HandshakeMonitor, StreamTB
 
 CFG = json.loads(os.environ.get("SKIP_ADD_CFG", "{}"))
 SEED = int(CFG.pop("seed", 1))
@@ -64,32 +64,6 @@ def stimulus(p: SkipAddParams, rng: np.random.Generator) -> tuple[np.ndarray, np
     return a, b
 
 
-class Monitor:
-    """Cycle numbers of the joint input handshakes and of the output handshakes."""
-
-    def __init__(self, dut):
-        self.dut, self.cycle, self.ins, self.outs, self.first_out_valid = dut, 0, [], [], None
-        cocotb.start_soon(self._run())
-
-    async def _run(self):
-        d = self.dut
-        while True:
-            await RisingEdge(d.clk)
-            self.cycle += 1
-            if d.rst.value:
-                continue
-            a_hs = d.s_axis_a_tvalid.value and d.s_axis_a_tready.value
-            b_hs = d.s_axis_b_tvalid.value and d.s_axis_b_tready.value
-            assert bool(a_hs) == bool(b_hs), f"cycle {self.cycle}: inputs consumed separately"
-            if a_hs:
-                self.ins.append(self.cycle)
-            if d.m_axis_tvalid.value:
-                if self.first_out_valid is None:
-                    self.first_out_valid = self.cycle
-                if d.m_axis_tready.value:
-                    self.outs.append(self.cycle)
-
-
 @cocotb.test()
 @cocotb.parametrize(idle=[False, True], backpressure=[False, True])
 async def run_stream(dut, idle: bool, backpressure: bool):
@@ -98,7 +72,7 @@ async def run_stream(dut, idle: bool, backpressure: bool):
     tb = StreamTB(dut, sources=("s_axis_a", "s_axis_b"))
     seed = SEED * 4 + 2 * idle + backpressure
     tb.set_pauses(idle, backpressure, seed=seed)
-    mon = Monitor(dut)
+    mon = HandshakeMonitor(dut, sources=("s_axis_a", "s_axis_b"))
     await tb.reset()
     rng = np.random.default_rng(seed)
 
