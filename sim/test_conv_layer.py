@@ -3,6 +3,7 @@
 ``$CONV_LAYER_CASE`` names an .npz written by tests/test_rtl_conv_layer.py: frames ``x`` [F, H, W, C_in]
 (ints), the expected ``y`` [F, H, W, C_out] from the layer's numpy reference, and the element widths.
 Frames go back to back; every output element is compared; the {idle, backpressure} matrix runs.
+Without idle or backpressure, and with ``cycles`` (NF*SF) >= 4, the output rate is checked too.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import cocotb
 import numpy as np
 
 from hw.numerics import pack, unpack
-from sim.tb import StreamTB
+from sim.tb import HandshakeMonitor, StreamTB
 
 CASE = os.environ.get("CONV_LAYER_CASE", "")
 
@@ -29,6 +30,7 @@ async def run_frames(dut, idle: bool, backpressure: bool):
     dut.cfg_width.value = w
     dut.cfg_height.value = h
     tb.set_pauses(idle, backpressure, seed=7 + 2 * idle + backpressure)
+    mon = HandshakeMonitor(dut)
     await tb.reset()
     cocotb.start_soon(tb.send_words("s_axis", [pack(px, ew) for px in x.reshape(-1, x.shape[-1])]))
     words = await tb.recv_words("m_axis", f * h * w)
@@ -36,3 +38,9 @@ async def run_frames(dut, idle: bool, backpressure: bool):
     bad = np.argwhere(got != y)
     assert not len(bad), f"{len(bad)} mismatches, first at {bad[0].tolist()}: got {got[tuple(bad[0])]}, " \
                          f"expected {y[tuple(bad[0])]}"
+    gaps = np.diff(mon.outs)
+    dut._log.info("output gaps %s", {int(g): int((gaps == g).sum()) for g in np.unique(gaps)})
+    if not idle and not backpressure and int(d["cycles"]) >= 4:
+        # at full rate every output pixel (across rows and frames) follows the last by exactly NF*SF cycles;
+        # at 1 cycle per pixel the window's row and frame turns show (gaps of 2 and 8 cycles)
+        assert np.all(gaps == int(d["cycles"])), f"output gaps {set(gaps.tolist())}, expected {int(d['cycles'])}"

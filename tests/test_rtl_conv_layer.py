@@ -38,6 +38,9 @@ CASES = {
     "mac_3to4_pe2_simd9": lambda rng: (mac_layer(rng, 3, 4), 2, 9),
     "spatial_c4_pe2_simd12": lambda rng: (binary_layer(rng, 4, spatial=True), 2, 12),
     "spatial_c4_pe4_simd36": lambda rng: (binary_layer(rng, 4, spatial=True), 4, 36),
+    # the board's folding (PE = 1, SIMD = 9C): requant has one lane and as many cycles per vector as the mvu
+    "binary_c8_pe1_simd72": lambda rng: (binary_layer(rng, 8), 1, 72),
+    "spatial_c8_pe1_simd72": lambda rng: (binary_layer(rng, 8, spatial=True), 1, 72),
 }
 
 
@@ -46,6 +49,8 @@ def test_conv_layer(case, tmp_path):
     rng = np.random.default_rng(zlib.crc32(case.encode()))
     layer, pe, simd = CASES[case](rng)
     layer.set_folding(pe, simd)
+    if case.endswith("pe1_simd72"):
+        assert layer.requant.PE == 1 and layer.cycles_per_pixel() == layer.c_out
     lo, hi = int_range(layer.in_width, layer.in_signed)
     frames = []
     for h, w in ((4, 5), (4, 5), (4, 5)):  # back to back; extremes in the second frame
@@ -56,7 +61,8 @@ def test_conv_layer(case, tmp_path):
     x = np.stack(frames)
     y = np.stack([layer.execute(f) for f in frames])
     npz = tmp_path / "case.npz"
-    np.savez(npz, x=x, y=y, ew=layer.in_width, ow=layer.out_width, osigned=layer.requant.Y_SIGNED)
+    np.savez(npz, x=x, y=y, ew=layer.in_width, ow=layer.out_width, osigned=layer.requant.Y_SIGNED,
+             cycles=layer.cycles_per_pixel())
     params = {k: v for k, v in layer.verilog_params().items()}
     params.update(MAX_W=str(MAX_W), DIM_BITS=str(DIM_BITS))
     run_cocotb("conv_layer", rtl_sources("stream_fifo", "sliding_window", "mvu", "rhe_shift", "requant", "spatial_map",

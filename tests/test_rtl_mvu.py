@@ -19,7 +19,7 @@ from sim.runner import REPO, rtl_sources, run_cocotb
 CASES = {
     # name: (MW, MH, PE, SIMD, BINARY, IN_WIDTH, IN_SIGNED, W_WIDTH, SIDE_WIDTH)
     "bin_fold": (36, 8, 2, 12, 1, 1, 0, 1, 5),
-    "bin_parallel": (36, 8, 8, 36, 1, 1, 0, 1, 1),
+    "bin_parallel": (36, 8, 8, 36, 1, 1, 0, 1, 6),  # one cycle per vector: the most vectors in flight
     "bin_serial": (36, 8, 1, 1, 1, 1, 0, 1, 8),
     "mb_u8xs8": (27, 8, 4, 9, 0, 8, 0, 8, 3),
     "mb_signed": (18, 6, 3, 6, 0, 6, 1, 4, 7),

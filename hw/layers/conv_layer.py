@@ -84,10 +84,11 @@ class ConvLayer:
             self.spatial_map = replace(self.spatial_map, PE=self.spatial_map_pe())
 
     def requant_pe(self) -> int:
-        """Fewest requant lanes that keep it strictly faster than the mvu (C/PE < NF*SF), so the
-        one-cycle handoff between vectors never adds to the initiation interval."""
+        """Fewest requant lanes that keep up with the mvu (C/PE <= NF*SF).  requant issues the first fold of
+        the next vector in the cycle after the last fold of this one and the mvu's output buffer holds the
+        next vector by then, so C/PE = NF*SF runs at full rate (checked in sim/test_conv_layer.py)."""
         cycles = self.cycles_per_pixel()
-        return next((d for d in divisors(self.mh) if self.mh // d < cycles), self.mh)
+        return next((d for d in divisors(self.mh) if self.mh // d <= cycles), self.mh)
 
     def spatial_map_pe(self) -> int:
         """Fewest spatial_map multipliers that keep it strictly faster than the mvu (C/PE + 1 < NF*SF)."""

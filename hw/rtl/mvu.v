@@ -6,16 +6,24 @@
 // BINARY = 0: x are IN_WIDTH-bit (signed if IN_SIGNED), W are W_WIDTH-bit signed; multiply-accumulate.
 //
 // Folding: NF = MH/PE neuron folds x SF = MW/SIMD synapse folds. Every cycle PE dot products over SIMD
-// inputs are computed, so a vector takes NF*SF cycles; the next input vector is accepted while the
-// current one is computed (input skid register) and the finished result waits in a two-entry output
-// buffer while the next vector is computed, so the steady state is exactly NF*SF cycles per vector.
+// inputs are computed, so a vector takes NF*SF cycles; the next input vector is accepted in the cycle
+// the current one's last fold issues (it waits in the upstream's output register until then: no input
+// skid copy) and the finished result waits in a two-entry output buffer while the next vector is
+// computed, so the steady state is exactly NF*SF cycles per vector.
+//
+// Sideband: the side bits of a beat do not go through the pipeline.  They are written into a small FIFO
+// (LUT RAM) when the beat is accepted and read into the output register when the vector's result is
+// loaded there: vectors leave in order, and at most TS + 4 are between the two points (cur, TS + 2
+// pipeline stages, the output skid), so a FIFO of SDEPTH >= TS + 6 entries never overflows.  A
+// 256-bit residual sideband costs the FIFO and one output register instead of a copy in every stage.
 //
 // Pipeline (all stages share one clock enable `ce`, which is a register: no combinational path from
 // m_axis_tready or s_axis_tvalid to any other output):
 //   issue     cur vector register + fold counters (nf, sf); x slice and weight ROM slice selected here
 //   leaf      register of the tree leaves: multi-bit: the PE x SIMD products; binary: the XNOR bits
 //             compressed 6:3 (one LUT6 per count bit), ceil(SIMD/6) 3-bit counts per PE
-//   tree      PE adder trees over the leaves, a register every two adder levels and at the root:
+//   tree      PE adder trees over the leaves (nodes as wide as their level needs), a register every
+//             two adder levels and at the root:
 //             TS = ceil(clog2(leaves)/2) register stages
 //   acc       accumulate over SF synapse folds; at the last synapse fold the PE results go into the
 //             result register (neuron folds 0..NF-2) or, at the last neuron fold, straight into the
@@ -25,7 +33,9 @@
 //
 // Streams: input beat {side, x}, x = MW elements of IN_WIDTH bits (element i at [i*IN_WIDTH +: IN_WIDTH]);
 // output beat {side, acc}, acc = MH signed ACC_WIDTH-bit results (element h at [h*ACC_WIDTH +: ACC_WIDTH]).
-// s_axis_tready and m_axis_tvalid/m_axis_tdata come straight from registers.
+// m_axis_tvalid/m_axis_tdata come straight from registers; s_axis_tready is a function of registers only
+// (cur_valid, the fold counters, the output skid): no combinational path from m_axis_tready or
+// s_axis_tvalid.
 `default_nettype none
 
 module mvu #(
@@ -46,7 +56,7 @@ module mvu #(
 
     input  wire [SIDE_WIDTH+MW*IN_WIDTH-1:0] s_axis_tdata,  // {side, x}
     input  wire                            s_axis_tvalid,
-    output wire                            s_axis_tready,   // = !skid_valid (a register)
+    output wire                            s_axis_tready,   // = !cur_valid || last fold issuing
 
     output reg  [SIDE_WIDTH+MH*ACC_WIDTH-1:0] m_axis_tdata, // {side, acc}
     output reg                             m_axis_tvalid,
@@ -102,8 +112,8 @@ module mvu #(
     localparam integer SF_MAX = SF - 1;                      // last synapse fold
     localparam integer EW   = IN_WIDTH;                      // input element width
     localparam integer WW   = W_WIDTH;                       // weight width
-    localparam integer XW   = SIDE_WIDTH + MW * EW;          // input beat width
-    localparam integer YW   = SIDE_WIDTH + MH * ACC_WIDTH;   // output beat width
+    localparam integer XW   = MW * EW;                       // input vector width (the beat without side)
+    localparam integer YW   = MH * ACC_WIDTH;                // result width (the output beat without side)
     localparam integer PW   = EW + 1 + WW;                   // multi-bit product width (signed)
     localparam integer NL   = (BINARY != 0) ? (SIMD + 5) / 6 : SIMD;  // adder-tree leaves per PE
     localparam integer LW   = (BINARY != 0) ? 3 : PW;        // leaf width: 6:3 count / product
@@ -113,9 +123,12 @@ module mvu #(
     localparam integer TW   = (BINARY != 0) ? clog2(SIMD + 1) : mac_bits(SIMD, EW, IN_SIGNED, WW);
     // result width required by the bound: [-MW, MW] / [MW*min product, MW*max product]
     localparam integer ACC_NEED = (BINARY != 0) ? clog2(MW + 1) + 1 : mac_bits(MW, EW, IN_SIGNED, WW);
-    localparam integer FW   = 3 + NFB + SIDE_WIDTH;          // flags: {side, final, nf, last, first}
+    localparam integer FW   = 3 + NFB;                       // flags: {final, nf, last, first}
+    localparam integer SAB  = clog2(TS + 6);                 // side FIFO address width
+    localparam integer SDEPTH = 1 << SAB;                    // side FIFO entries (>= TS + 6, see above)
 
-    // tree geometry: level l has lvl_n(l) nodes
+    // tree geometry: level l has lvl_n(l) nodes of lvl_w(l) bits: a node sums 2^l leaves, so it needs
+    // at most l bits more than a leaf, and never more than the whole tree's TW
     function integer lvl_n;
         input integer l;
         integer k, n;
@@ -123,6 +136,13 @@ module mvu #(
             n = NL;
             for (k = 0; k < l; k = k + 1) n = (n + 1) / 2;
             lvl_n = n;
+        end
+    endfunction
+
+    function integer lvl_w;
+        input integer l;
+        begin
+            lvl_w = (LW + l < TW) ? LW + l : TW;
         end
     endfunction
 
@@ -160,12 +180,10 @@ module mvu #(
     wire ce = !oskid_valid;
 
     // ------------------------------------------------------------------------------------------------
-    // Input: current vector register + skid register (s_axis_tready is a register)
+    // Input: current vector register, loaded when empty or as its last fold issues
     // ------------------------------------------------------------------------------------------------
     reg  [XW-1:0]  cur;
     reg            cur_valid;
-    reg  [XW-1:0]  skid;
-    reg            skid_valid;
     reg  [NFB-1:0] nf;
     reg  [SFB-1:0] sf;
 
@@ -173,29 +191,34 @@ module mvu #(
     wire nf_last  = (nf == NF_MAX[NFB-1:0]);
     wire advance  = ce && cur_valid;               // one fold issued this cycle
     wire pop      = advance && sf_last && nf_last; // current vector fully issued
-    wire s_hs     = s_axis_tvalid && !skid_valid;  // input handshake
-    wire cur_load = !cur_valid || pop;             // cur takes skid or the input this cycle
+    wire cur_free = !cur_valid || pop;             // cur can take a vector this cycle
+    wire s_hs     = s_axis_tvalid && cur_free;     // input handshake
 
-    assign s_axis_tready = !skid_valid;
+    assign s_axis_tready = cur_free;
 
     always @(posedge clk) begin
-        if (rst) begin
-            cur_valid  <= 1'b0;
-            skid_valid <= 1'b0;
-        end else if (cur_load) begin
-            cur_valid <= skid_valid || s_hs;
-            if (skid_valid) skid_valid <= 1'b0;
-        end else if (s_hs) begin
-            skid_valid <= 1'b1;
-        end
+        if (rst) cur_valid <= 1'b0;
+        else if (cur_free) cur_valid <= s_axis_tvalid;
     end
 
     always @(posedge clk) begin
-        if (cur_load) begin
-            if (skid_valid) cur <= skid;
-            else if (s_hs) cur <= s_axis_tdata;
-        end else if (s_hs) begin
-            skid <= s_axis_tdata;
+        if (s_hs) cur <= s_axis_tdata[XW-1:0];
+    end
+
+    // side FIFO: written at the input handshake, read when a result enters the output register
+    reg  [SIDE_WIDTH-1:0] side_mem [0:SDEPTH-1];
+    reg  [SAB-1:0]        side_wp, side_rp;
+    wire                  side_rd;   // the output register takes a new vector this cycle
+    always @(posedge clk) begin
+        if (s_hs) side_mem[side_wp] <= s_axis_tdata[XW +: SIDE_WIDTH];
+    end
+    always @(posedge clk) begin
+        if (rst) begin
+            side_wp <= {SAB{1'b0}};
+            side_rp <= {SAB{1'b0}};
+        end else begin
+            if (s_hs) side_wp <= side_wp + 1'b1;
+            if (side_rd) side_rp <= side_rp + 1'b1;
         end
     end
 
@@ -270,7 +293,7 @@ module mvu #(
     always @(posedge clk) begin
         if (ce) begin
             leaf   <= leaf_d;
-            pflags <= {cur[XW-1 -: SIDE_WIDTH], sf_last && nf_last, nf, sf_last, sf == {SFB{1'b0}}};
+            pflags <= {sf_last && nf_last, nf, sf_last, sf == {SFB{1'b0}}};
         end
     end
 
@@ -287,40 +310,60 @@ module mvu #(
     generate
         for (gp = 0; gp < PE; gp = gp + 1) begin : g_tree
             for (gl = 0; gl <= TL; gl = gl + 1) begin : g_lvl
-                wire [lvl_n(gl)*TW-1:0] v;  // the nodes of tree level gl (0: leaves)
+                localparam integer NW = lvl_w(gl);  // node width of this level
+                wire [lvl_n(gl)*NW-1:0] v;          // the nodes of tree level gl (0: leaves)
                 if (gl == 0) begin : g_leaves
                     for (gn = 0; gn < NL; gn = gn + 1) begin : g_leaf
                         wire [LW-1:0] p = leaf[(gp * NL + gn) * LW +: LW];
-                        if (TW > LW) begin : g_ext  // binary counts are unsigned, products signed
-                            assign v[gn * TW +: TW] = {{(TW - LW){(BINARY == 0) & p[LW-1]}}, p};
-                        end else if (TW == LW) begin : g_same
-                            assign v[gn * TW +: TW] = p;
-                        end else begin : g_trunc  // the value fits TW bits: drop redundant high bits
+                        if (NW == LW) begin : g_same
+                            assign v[gn * NW +: NW] = p;
+                        end else begin : g_trunc  // the value fits NW bits: drop redundant high bits
                             wire unused_hi;
-                            assign unused_hi = ^p[LW-1:TW];
-                            assign v[gn * TW +: TW] = p[TW-1:0];
+                            assign unused_hi = ^p[LW-1:NW];
+                            assign v[gn * NW +: NW] = p[NW-1:0];
                         end
                     end
                 end else begin : g_adders
+                    localparam integer PWL = lvl_w(gl - 1);  // width of the level below
                     for (gn = 0; gn < lvl_n(gl); gn = gn + 1) begin : g_node
-                        wire [TW-1:0] a = g_lvl[gl - 1].v[2 * gn * TW +: TW];
-                        wire [TW-1:0] s;
+                        // operands extended to NW bits: zero (binary counts) or sign (multi-bit sums)
+                        wire [PWL-1:0] a0 = g_lvl[gl - 1].v[2 * gn * PWL +: PWL];
+                        wire [NW-1:0]  a;
+                        wire [NW-1:0]  s;
+                        if (NW > PWL) begin : g_ext_a
+                            assign a = {{(NW - PWL){(BINARY == 0) & a0[PWL-1]}}, a0};
+                        end else begin : g_same_a
+                            assign a = a0;
+                        end
                         if (2 * gn + 1 < lvl_n(gl - 1)) begin : g_add
-                            assign s = a + g_lvl[gl - 1].v[(2 * gn + 1) * TW +: TW];
+                            wire [PWL-1:0] b0 = g_lvl[gl - 1].v[(2 * gn + 1) * PWL +: PWL];
+                            wire [NW-1:0]  b;
+                            if (NW > PWL) begin : g_ext_b
+                                assign b = {{(NW - PWL){(BINARY == 0) & b0[PWL-1]}}, b0};
+                            end else begin : g_same_b
+                                assign b = b0;
+                            end
+                            assign s = a + b;
                         end else begin : g_pass
                             assign s = a;
                         end
                         if (gl % 2 == 0 || gl == TL) begin : g_reg
-                            reg [TW-1:0] r;
+                            reg [NW-1:0] r;
                             always @(posedge clk) if (ce) r <= s;
-                            assign v[gn * TW +: TW] = r;
+                            assign v[gn * NW +: NW] = r;
                         end else begin : g_comb
-                            assign v[gn * TW +: TW] = s;
+                            assign v[gn * NW +: NW] = s;
                         end
                     end
                 end
             end
-            assign root[gp * TW +: TW] = g_lvl[TL].v;
+            // the root, extended to TW bits
+            localparam integer RW = lvl_w(TL);
+            if (TW > RW) begin : g_root_ext
+                assign root[gp * TW +: TW] = {{(TW - RW){(BINARY == 0) & g_lvl[TL].v[RW-1]}}, g_lvl[TL].v};
+            end else begin : g_root
+                assign root[gp * TW +: TW] = g_lvl[TL].v;
+            end
         end
     endgenerate
 
@@ -350,7 +393,6 @@ module mvu #(
     wire                  a_last  = fl[1];
     wire [NFB-1:0]        a_nf    = fl[2 +: NFB];
     wire                  a_final = fl[2 + NFB];
-    wire [SIDE_WIDTH-1:0] a_side  = fl[3 + NFB +: SIDE_WIDTH];
 
     // ------------------------------------------------------------------------------------------------
     // Accumulate over synapse folds
@@ -396,11 +438,11 @@ module mvu #(
                     if (ce && a_valid && a_last && a_nf == gr[NFB-1:0])
                         res[gr * PE * ACC_WIDTH +: PE * ACC_WIDTH] <= sum;
             end
-            assign result = {a_side, sum, res};
+            assign result = {sum, res};
         end else begin : g_nores
             wire unused_nf;  // one neuron fold: the fold index and last-synapse flag are not needed
             assign unused_nf = ^{a_nf, a_last};
-            assign result = {a_side, sum};
+            assign result = sum;
         end
     endgenerate
 
@@ -410,6 +452,7 @@ module mvu #(
     reg  [YW-1:0] oskid;
     wire          wb       = ce && a_valid && a_final;      // a finished vector leaves the pipeline
     wire          out_free = !m_axis_tvalid || m_axis_tready;
+    assign side_rd = out_free && (oskid_valid || wb);
 
     always @(posedge clk) begin
         if (rst) begin
@@ -430,11 +473,12 @@ module mvu #(
 
     always @(posedge clk) begin
         if (oskid_valid) begin
-            if (out_free) m_axis_tdata <= oskid;
+            if (out_free) m_axis_tdata[YW-1:0] <= oskid;
         end else if (wb) begin
-            if (out_free) m_axis_tdata <= result;
+            if (out_free) m_axis_tdata[YW-1:0] <= result;
             else oskid <= result;
         end
+        if (side_rd) m_axis_tdata[YW +: SIDE_WIDTH] <= side_mem[side_rp];
     end
 
 endmodule
