@@ -3,13 +3,15 @@
     python -m model.train --block Base --channels 32 --resblocks 2 --iters 4000 --out ck.pt
     python -m model.train --float ... --out float.pt                 # float model (quantisers off)
     python -m model.train --init float.pt ... --out qat.pt           # quantisation-aware fine-tuning
+    python -m model.train --init ck4.pt --resblocks 6 ... --out ck6.pt  # grow a trained model deeper
     torchrun --nproc_per_node 4 -m model.train ...                   # several GPUs (DDP)
 
 With ``--anneal-minutes M`` the cosine schedule runs on wall time instead of iterations: it decays from
 where the run starts (0, or the progress a resumed checkpoint saved) to zero over M minutes and the run
 then ends, so a run on a lent GPU of fixed length finishes annealed whatever its speed (``--iters`` is
 then only an upper bound).  Resumes from ``--out`` with ``--resume``; a checkpoint keeps the runs it
-continues (``history``: the ``--init`` checkpoint's runs, oldest first).  Logs loss and Set5 PSNR (of the
+continues (``history``: the ``--init`` checkpoint's runs, oldest first; ``{"grow": ...}`` where ``--init``
+had fewer resblocks and was grown, model/grow.py).  Logs loss and Set5 PSNR (of the
 model as configured: the quantised model is what the hardware computes); runs on CPU or CUDA.  Data:
 ``$SR_DATA`` (default ``../shared/data``) with ``train/``.
 """
@@ -20,6 +22,7 @@ import json
 import math
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +32,7 @@ from tqdm import tqdm
 from model.arch import BLOCKS, BinarySRNet, SRConfig, load_state_dict_for_qat, save_checkpoint
 from model.data import PairBank, data_root, to_tensor
 from model.evaluate import evaluate
+from model.grow import grow_state_dict
 from model.quant import ActQuant
 
 
@@ -79,7 +83,8 @@ def main(argv=None):
     ap.add_argument("--channels", type=int, default=32)
     ap.add_argument("--resblocks", type=int, default=4)
     ap.add_argument("--float", dest="fp", action="store_true", help="train the float model (quantisers off)")
-    ap.add_argument("--init", type=Path, help="start from this checkpoint's weights (e.g. float -> QAT)")
+    ap.add_argument("--init", type=Path, help="start from this checkpoint's weights (e.g. float -> QAT); one with "
+                    "fewer --resblocks is grown to the requested depth (model/grow.py)")
     ap.add_argument("--iters", type=int, default=20000)
     ap.add_argument("--batch", type=int, default=16, help="per process")
     ap.add_argument("--patch", type=int, default=32, help="LR patch size")
@@ -111,8 +116,15 @@ def main(argv=None):
     history = []  # the runs this one continues (--init), oldest first: what the weights went through
     if a.init:
         ick = torch.load(a.init, map_location="cpu", weights_only=False)
-        load_state_dict_for_qat(model, ick["state_dict"])
+        state, src = ick["state_dict"], SRConfig.from_dict(ick["config"])
         history = ick.get("history", []) + [run_record(ick)]
+        if replace(src, quant=cfg.quant) != cfg:  # deeper than the checkpoint (else a clear error): grow it
+            state, grown = grow_state_dict(state, src, cfg)
+            grown["grow"]["init"] = str(a.init)
+            history.append(grown)
+            if rank == 0:
+                print(f"grown from {a.init}: {json.dumps(grown['grow'])}", flush=True)
+        load_state_dict_for_qat(model, state)
     model.to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     start, log, progress0 = 0, [], 0.0
