@@ -1,6 +1,9 @@
 """Training-step throughput of the model family on one device: eager against torch.compile, one process.
 
     python scripts/gpu_bench.py [--seconds 15] [--small]      (on the lent GPU: see scripts/gpu_runs.sh)
+    python scripts/gpu_bench.py --case Single-Spatial:32:6:board:float:128:48 [--case ...]
+
+``--case BLOCK:CHANNELS:RESBLOCKS:BACKBONE:{float,quant}:BATCH:PATCH[:compiled]`` replaces the default cases.
 
 Each case times full training steps (forward, L1 loss, backward, Adam) on random tensors of the training
 shape, after warm-up, and prints steps/s and LR pixels/s.  Quantised cases first run the 301 steps that
@@ -55,7 +58,7 @@ def bench(cfg: SRConfig, batch: int, patch: int, compiled: bool, seconds: float,
     if dev.type == "cuda":
         torch.cuda.synchronize()
     dt = time.time() - t
-    return {"channels": cfg.channels, "resblocks": cfg.n_resblocks, "backbone": cfg.backbone, "quant": cfg.quant,
+    return {"block": cfg.block, "channels": cfg.channels, "resblocks": cfg.n_resblocks, "backbone": cfg.backbone, "quant": cfg.quant,
             "batch": batch, "patch": patch, "compiled": compiled, "steps_per_s": n / dt,
             "lr_pixels_per_s": n * batch * patch * patch / dt, "warmup_s": warm, "calibration_s": calib}
 
@@ -65,6 +68,7 @@ def main(argv=None):
     ap.add_argument("--seconds", type=float, default=15)
     ap.add_argument("--small", action="store_true", help="tiny sizes (a CPU smoke test of this script)")
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--case", action="append", default=[], help="BLOCK:C:R:BACKBONE:{float,quant}:BATCH:PATCH[:compiled]")
     a = ap.parse_args(argv)
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if dev.type == "cuda":
@@ -78,6 +82,12 @@ def main(argv=None):
     pq = SRConfig(**paper, block="Base", backbone="edsr", quant=True)
     # most telling first: a device call may end before the last case
     cases = [(bq, bp, False), (bq, bp, True), (pq, pp, False), (pf, pp, False), (pf, pp, True), (pq, pp, True)]
+    if a.case:
+        cases = []
+        for spec in a.case:
+            f = spec.split(":")
+            cfg = SRConfig(channels=int(f[1]), n_resblocks=int(f[2]), block=f[0], backbone=f[3], quant=f[4] == "quant")
+            cases.append((cfg, (int(f[5]), int(f[6])), len(f) > 7 and f[7] == "compiled"))
     rows = []
     for cfg, (b, p), compiled in cases:
         try:
