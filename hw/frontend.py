@@ -9,6 +9,8 @@ otherwise:
        -> Add(zeta) -> Quant(res) -> Add(x) -> Quant(res)]*                              body_i (Base)
     Single-Spatial: the same, with -> Mul(map) between Add(zeta) and Quant(res), where
        map = Quant(uint, 2^-m) <- Sigmoid <- Quant(logit) <- Conv1x1(x, bias)             body_i.spatial_map
+    Both-Spatial-Spatial: Single-Spatial with Add(Mul(x, map2)) instead of Add(x), map2 a second Spatial
+       attention of x                                                                   body_i.skip_map
     Conv3x3 -> Quant(tail) -> DepthToSpace(2, CRD) -> Add(Resize(input, x2 linear half_pixel))
        -> Quant(uint8, 2^-8)                                                             tail, output
 """
@@ -167,13 +169,14 @@ def build_layers(m: ModelWrapper) -> tuple[list[ConvLayer], ImageSkipOutput]:
     while True:
         consumers = m.find_consumers(x) or []
         # the residual Add and a Spatial attention's 1x1 conv also read the block input
-        main = [c for c in consumers if c.op_type != "Add" and not _is_conv1x1(c)]
+        main = [c for c in consumers if c.op_type != "Add" and not _is_conv1x1(c) and not _is_skip_mul(g, c)]
         if len(main) != 1 or main[0].op_type not in ("Pad", "Conv"):
             raise UnsupportedGraph(
                 f"tensor {x}: expected a binary block (Pad) or the tail Conv, found "
                 + (", ".join(f"{c.name} ({c.op_type})" for c in consumers) or "nothing")
-                + " (the hardware builds the Base and Single-Spatial blocks, whose residual Add is the only "
-                  "skip; an extra skip or a shift before Sign, as in Base-Residual or BBCU, is not supported)")
+                + " (the hardware builds the Base, Single-Spatial and Both-Spatial-Spatial blocks, whose residual "
+                  "Add is the only skip; an extra skip or a shift before Sign, as in Base-Residual or BBCU, is not "
+                  "supported)")
         nxt = main[0]
         if nxt.op_type == "Conv":
             break
@@ -233,6 +236,12 @@ def _is_conv1x1(node) -> bool:
     return node.op_type == "Conv" and list(node_attr_ints(node, "kernel_shape") or []) == [1, 1]
 
 
+def _is_skip_mul(g: "_Walker", node) -> bool:
+    """A Mul of the block input whose only consumer is an Add: the scaled skip of Both-X-Y."""
+    cons = g.m.find_consumers(node.output[0]) or []
+    return node.op_type == "Mul" and len(cons) == 1 and cons[0].op_type == "Add"
+
+
 def spatial_attention(g: _Walker, name: str, map_t: str, x: str, f_r: int, b_r: int) -> tuple[SpatialMapParams, int]:
     """Match map_t = Quant(unsigned) <- Sigmoid <- Quant(logit) <- Conv1x1(x) (the Spatial attention of the
     block input x).  Returns the spatial_map parameters and the map's fraction bits."""
@@ -272,7 +281,8 @@ def spatial_attention(g: _Walker, name: str, map_t: str, x: str, f_r: int, b_r: 
 
 def base_block(g: _Walker, name: str, pad, x: str, f_r: int, b_r: int) -> tuple[ConvLayer, str]:
     """Match Pad -> BipolarQuant -> Conv -> Mul -> Add -> Quant -> PRelu -> Add -> [Mul(map)] -> Quant
-    -> Add(x) -> Quant (the Mul: Single-Spatial, see :func:`spatial_attention`).
+    -> Add(x | Mul(x, map2)) -> Quant (the Mul: Single-Spatial, see :func:`spatial_attention`; with the skip
+    scaled by a second Spatial map: Both-Spatial-Spatial).
 
     Returns the layer and the block's output tensor.
     """
@@ -319,19 +329,28 @@ def base_block(g: _Walker, name: str, pad, x: str, f_r: int, b_r: int) -> tuple[
         q_y = nxt
     if g.act_quant(q_y, f"{name} y") != (f_r, b_r, True):
         raise UnsupportedGraph(f"{q_y.name}: the block output must use the residual-stream format")
+    add_r = g.only_consumer(q_y.output[0], "Add")
+    skip = g.other_input(add_r, q_y.output[0])
+    sm2, f_map2 = None, 8
+    if skip != x:
+        mul_s = g.m.find_producer(skip)
+        if mul_s is None or mul_s.op_type != "Mul" or x not in mul_s.input or sm is None:
+            raise UnsupportedGraph(f"{add_r.name}: the residual add must take the block input {x}, or (Both-Spatial-"
+                                   f"Spatial) the block input times a Spatial map, with a Spatial map on the branch")
+        sm2, f_map2 = spatial_attention(g, f"{name} skip", g.other_input(mul_s, x), x, f_r, b_r)
+        if sm2.MAP_WIDTH != sm.MAP_WIDTH:
+            raise UnsupportedGraph(f"{mul_s.name}: the skip map must have the branch map's width ({sm.MAP_WIDTH})")
     c = w.shape[0]
     per_ch = lambda a: np.broadcast_to(a, (c,)) if a.size == 1 else a  # noqa: E731
     rq = RequantParams.from_constants(PE=1, ACC_WIDTH=1, K=per_ch(k_int), B=per_ch(b_int), S1=f_z - f_t, T_WIDTH=b_t,
                                       BETA=per_ch(beta_int), BETA_FRAC=f_beta, ZETA=per_ch(z_int),
                                       S2=f_u + f_map - f_r, Y_WIDTH=b_r, Y_SIGNED=1, HAS_RESIDUAL=1,
-                                      HAS_MAP=int(sm is not None), MAP_WIDTH=sm.MAP_WIDTH if sm else 8)
-    add_r = g.only_consumer(q_y.output[0], "Add")
-    if g.other_input(add_r, q_y.output[0]) != x:
-        raise UnsupportedGraph(f"{add_r.name}: the residual add must take the block input {x}")
+                                      HAS_MAP=int(sm is not None), MAP_WIDTH=sm.MAP_WIDTH if sm else 8,
+                                      HAS_SKIP_MAP=int(sm2 is not None), SKIP_FRAC=f_map2)
     q_o = g.only_consumer(add_r.output[0], "Quant")
     if g.act_quant(q_o, f"{name} output") != (f_r, b_r, True):
         raise UnsupportedGraph(f"{q_o.name}: the residual sum must be requantised to the residual-stream format")
     bits = (w > 0).astype(np.int64)
     layer = ConvLayer(name=name, binary=True, c_in=w.shape[1], c_out=c, in_width=b_r, in_signed=True, w_width=1,
-                      weights=window_columns(bits), requant=rq, spatial_map=sm)
+                      weights=window_columns(bits), requant=rq, spatial_map=sm, skip_map=sm2)
     return layer, q_o.output[0]

@@ -4,7 +4,8 @@
 
 Reads ``build/<target>/design.json`` (from ``make hls``) and synthesises each distinct core instance
 (conv_layer per layer, the skip-path cores) on its own, and the spatial_map inside each Single-Spatial layer
-(``<layer>.attention``); writes ``build/<target>/module_resources.json``.
+(``<layer>.attention``; Both-Spatial-Spatial also ``<layer>.skip_attention``); writes
+``build/<target>/module_resources.json``.
 """
 from __future__ import annotations
 
@@ -28,11 +29,14 @@ def instances(top_v: str) -> list[tuple[str, str, dict[str, str]]]:
     return out
 
 
-def spatial_map_params(conv: dict[str, str]) -> dict[str, str]:
-    """The parameters conv_layer.v gives its spatial_map instance, from the conv_layer's."""
-    p = {k[3:]: v for k, v in conv.items() if k.startswith("SM_")}
+def spatial_map_params(conv: dict[str, str], prefix: str = "SM_") -> dict[str, str]:
+    """The parameters conv_layer.v gives its spatial_map instance (``SM2_``: the skip map's, which passes the
+    first map above x), from the conv_layer's."""
+    p = {k[len(prefix):]: v for k, v in conv.items() if k.startswith(prefix)}
     p.update(C=conv["C_IN"], EW=conv["EW"], MAP_WIDTH=conv.get("RQ_MAP_WIDTH", "8"),
              PASS_WIDTH=str(int(conv["C_OUT"]) * int(conv["ACC_WIDTH"])))
+    if prefix == "SM2_":
+        p["TOP_WIDTH"] = p["MAP_WIDTH"]
     return p
 
 
@@ -53,11 +57,12 @@ def main(argv=None) -> int:
         r = synth_xc7(srcs, module, build / "module_synth" / inst, params)
         report[inst] = {"module": module, "resources": r["resources"]}
         print(f"{inst:16s} {module:18s} {json.dumps(r['resources'])}", flush=True)
-        if module == "conv_layer" and params.get("RQ_HAS_MAP") == "1":
-            sub = f"{inst}.attention"
-            r = synth_xc7(srcs, "spatial_map", build / "module_synth" / sub, spatial_map_params(params))
-            report[sub] = {"module": "spatial_map", "resources": r["resources"]}
-            print(f"{sub:16s} {'spatial_map':18s} {json.dumps(r['resources'])}", flush=True)
+        for flag, suffix, prefix in (("RQ_HAS_MAP", "attention", "SM_"), ("RQ_HAS_SKIP_MAP", "skip_attention", "SM2_")):
+            if module == "conv_layer" and params.get(flag) == "1":
+                sub = f"{inst}.{suffix}"
+                r = synth_xc7(srcs, "spatial_map", build / "module_synth" / sub, spatial_map_params(params, prefix))
+                report[sub] = {"module": "spatial_map", "resources": r["resources"]}
+                print(f"{sub:16s} {'spatial_map':18s} {json.dumps(r['resources'])}", flush=True)
     out = build / "module_resources.json"
     out.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     print(out)

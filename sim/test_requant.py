@@ -34,11 +34,11 @@ PER_CLASS = 6  # picked values per coverage class and channel (pool mode)
 
 
 def cover_classes(p: RequantParams, acc: np.ndarray, res: np.ndarray | None,
-                  map_: np.ndarray | None = None) -> dict[str, np.ndarray]:
+                  map_: np.ndarray | None = None, skip_map: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Boolean [N, C] masks of the interesting cases."""
     from hw.numerics import rhe_shift
 
-    st = requant_stages(acc, res, p, map_)
+    st = requant_stages(acc, res, p, map_, skip_map)
     tlo, thi = p.t_range
     ylo, yhi = p.y_range
     zr = rhe_shift(st["z"], p.S1)
@@ -55,7 +55,16 @@ def cover_classes(p: RequantParams, acc: np.ndarray, res: np.ndarray | None,
         cls["v_tie"] = (st["v"] & ((1 << p.S2) - 1)) == (1 << (p.S2 - 1))
     if p.HAS_PRELU:
         cls["t_neg"] = st["t"] < 0
-    if p.HAS_RESIDUAL:
+    if p.HAS_RESIDUAL and p.HAS_SKIP_MAP:
+        sm = np.broadcast_to(np.asarray(skip_map).reshape(-1, 1), acc.shape)
+        u = np.asarray(res, dtype=np.int64) * sm + (st["y0"] << p.SKIP_FRAC)
+        s = rhe_shift(u, p.SKIP_FRAC)
+        cls["r_sat_hi"] = s > yhi
+        cls["r_sat_lo"] = s < ylo
+        cls["skip_tie"] = (u & ((1 << p.SKIP_FRAC) - 1)) == (1 << (p.SKIP_FRAC - 1))
+        cls["skip_map_zero"] = sm == 0
+        cls["skip_map_max"] = sm == (1 << p.MAP_WIDTH) - 1
+    elif p.HAS_RESIDUAL:
         s = st["y0"] + np.asarray(res, dtype=np.int64)
         cls["r_sat_hi"] = s > yhi
         cls["r_sat_lo"] = s < ylo
@@ -66,9 +75,9 @@ def cover_classes(p: RequantParams, acc: np.ndarray, res: np.ndarray | None,
     return cls
 
 
-def rand_map(p: RequantParams, rng: np.random.Generator, n: int) -> np.ndarray | None:
-    """Per-vector maps (HAS_MAP): uniform, with 0 and the maximum over-represented."""
-    if not p.HAS_MAP:
+def rand_map(p: RequantParams, rng: np.random.Generator, n: int, has: int | None = None) -> np.ndarray | None:
+    """Per-vector maps (HAS_MAP, or ``has``): uniform, with 0 and the maximum over-represented."""
+    if not (p.HAS_MAP if has is None else has):
         return None
     top = (1 << p.MAP_WIDTH) - 1
     m = rng.integers(0, top + 1, size=n)
@@ -98,7 +107,7 @@ def stimulus(p: RequantParams, rng: np.random.Generator) -> tuple[np.ndarray, np
         pool = rng.integers(amin, amax + 1, size=(pool_n, p.C))
         pool[:8] = np.array([amin, amax, 0, -1, 1, amin + 1, amax - 1, amax // 2])[:, None]
         pres = rand_res(pool.shape) if p.HAS_RESIDUAL else None
-        classes = cover_classes(p, pool, pres, rand_map(p, rng, pool_n))
+        classes = cover_classes(p, pool, pres, rand_map(p, rng, pool_n), rand_map(p, rng, pool_n, p.HAS_SKIP_MAP))
         picks = [list(range(8)) for _ in range(p.C)]
         for mask in classes.values():
             for c in range(p.C):
@@ -137,14 +146,16 @@ async def run_stream(dut, idle: bool, backpressure: bool):
 
     acc, res = stimulus(p, rng)
     maps = rand_map(p, rng, len(acc))
-    cov = cover_classes(p, acc, res, maps)
+    smaps = rand_map(p, rng, len(acc), p.HAS_SKIP_MAP)
+    cov = cover_classes(p, acc, res, maps, smaps)
     hits = {k: int(v.sum()) for k, v in cov.items()}
     dut._log.info("coverage hits: %s", hits)
     missing = [k for k in REQUIRED if hits.get(k, 0) == 0]
     assert not missing, f"coverage classes not hit: {missing}"
 
-    expect = requant_ref(acc, res, p, maps)
-    words = [requant_pack_input(acc[i], None if res is None else res[i], p, None if maps is None else maps[i])
+    expect = requant_ref(acc, res, p, maps, smaps)
+    words = [requant_pack_input(acc[i], None if res is None else res[i], p, None if maps is None else maps[i],
+                                None if smaps is None else smaps[i])
              for i in range(len(acc))]
     n = len(words)
     send = cocotb.start_soon(tb.send_words("s_axis", words))
@@ -154,7 +165,7 @@ async def run_stream(dut, idle: bool, backpressure: bool):
         y = unpack(word, p.C, p.Y_WIDTH, bool(p.Y_SIGNED))
         if not np.array_equal(y, expect[i]):
             st = requant_stages(acc[i:i + 1], None if res is None else res[i:i + 1], p,
-                                None if maps is None else maps[i:i + 1])
+                                None if maps is None else maps[i:i + 1], None if smaps is None else smaps[i:i + 1])
             raise AssertionError(
                 f"vector {i}: got {y.tolist()} expected {expect[i].tolist()}; acc={acc[i].tolist()} "
                 f"res={None if res is None else res[i].tolist()} map={None if maps is None else maps[i]} "

@@ -24,6 +24,7 @@ SEED = int(CFG.pop("seed", 1))
 N_RANDOM = int(CFG.pop("n_random", 100))
 REQUIRED = list(CFG.pop("cover", []))
 PASS_WIDTH = int(CFG.pop("pass_width", 1))
+TOP_WIDTH = int(CFG.pop("top_width", 0))
 P = SpatialMapParams.from_json(CFG) if CFG else None
 PER_CLASS = 16
 
@@ -69,16 +70,18 @@ async def run_stream(dut, idle: bool, backpressure: bool):
     missing = [k for k in REQUIRED if hits.get(k, 0) == 0]
     assert not missing, f"coverage classes not hit: {missing}"
     passed = [int(v) for v in rng.integers(0, 1 << PASS_WIDTH, size=len(x), dtype=np.uint64)]
+    tops = [int(v) for v in rng.integers(0, 1 << TOP_WIDTH, size=len(x), dtype=np.uint64)]
+    xw = PASS_WIDTH + p.C * p.EW
 
     expect = spatial_map_ref(x, p)
-    words = [pass_ | (pack(x[i], p.EW) << PASS_WIDTH) for i, pass_ in enumerate(passed)]
+    words = [pass_ | (pack(x[i], p.EW) << PASS_WIDTH) | (tops[i] << xw) for i, pass_ in enumerate(passed)]
     n = len(words)
     send = cocotb.start_soon(tb.send_words("s_axis", words))
     got = await with_timeout(tb.recv_words("m_axis", n), 10 * 4 * p.cycles_per_beat * n + 2000, "ns")
     await send
     for i, word in enumerate(got):
-        m = word >> (PASS_WIDTH + p.C * p.EW)
-        assert word & ((1 << (PASS_WIDTH + p.C * p.EW)) - 1) == words[i], f"beat {i}: pass-through bits changed"
+        m = word >> (xw + TOP_WIDTH)
+        assert word & ((1 << (xw + TOP_WIDTH)) - 1) == words[i], f"beat {i}: pass-through bits changed"
         if m != expect[i]:
             st = spatial_map_stages(x[i:i + 1], p)
             raise AssertionError(f"beat {i}: map {m}, expected {expect[i]}; x={x[i].tolist()} "

@@ -1,5 +1,6 @@
 """Every Table 1 variant exports to QONNX by name, and the QONNX graph computes exactly what the quantised
-PyTorch model computes (0 LSB); the hardware compiler builds Base and Single-Spatial and rejects the others with an
+PyTorch model computes (0 LSB); the hardware compiler builds Base, Single-Spatial and Both-Spatial-Spatial, and the
+layers it builds compute what the QONNX graph computes (0 LSB), and it rejects the others with an
 error naming what it cannot build (nothing half-built)."""
 import numpy as np
 import pytest
@@ -10,7 +11,7 @@ from model.arch import BinarySRNet, SRConfig
 from model.blocks import TABLE1
 from model.export import export_model, golden, qonnx_execute
 
-HW_BLOCKS = ("Base", "Single-Spatial")  # what hw/ builds
+HW_BLOCKS = ("Base", "Single-Spatial", "Both-Spatial-Spatial")  # what hw/ builds
 
 
 @pytest.mark.parametrize("name", TABLE1)

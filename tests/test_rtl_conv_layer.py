@@ -13,16 +13,21 @@ from sim.runner import REPO, rtl_sources, run_cocotb
 MAX_W, DIM_BITS = 8, 5
 
 
-def binary_layer(rng, c, spatial=False):
+def binary_layer(rng, c, spatial=False, both=False):
     """A Base block: bipolar weights, random K/B/beta/zeta, residual; ranges chosen to hit saturation.
-    ``spatial``: the Single-Spatial block (random 1x1 conv weights and bias, the sigmoid table)."""
+    ``spatial``: the Single-Spatial block (random 1x1 conv weights and bias, the sigmoid table); ``both``:
+    Both-Spatial-Spatial (a second map, of the residual)."""
+    spatial = spatial or both
     rq = RequantParams.from_constants(
         PE=1, ACC_WIDTH=1, K=rng.integers(-300, 300, c), B=rng.integers(-2000, 2000, c), S1=4, T_WIDTH=10,
         BETA=rng.integers(-128, 128, c), BETA_FRAC=7, ZETA=rng.integers(-3000, 3000, c), S2=9 + 8 * spatial,
-        Y_WIDTH=8, HAS_RESIDUAL=1, HAS_MAP=int(spatial))
+        Y_WIDTH=8, HAS_RESIDUAL=1, HAS_MAP=int(spatial), HAS_SKIP_MAP=int(both))
     sm = SpatialMapParams(C=c, EW=8, W=rng.integers(-8, 9, c), B=int(rng.integers(-500, 500)), S=6,
                           L_WIDTH=8, MAP_WIDTH=8, TABLE=sigmoid_table(4)) if spatial else None
-    return ConvLayer("body_0", True, c, c, 8, True, 1, rng.integers(0, 2, (c, 9 * c)), rq, spatial_map=sm)
+    sm2 = SpatialMapParams(C=c, EW=8, W=rng.integers(-8, 9, c), B=int(rng.integers(-500, 500)), S=5,
+                           L_WIDTH=8, MAP_WIDTH=8, TABLE=sigmoid_table(3)) if both else None
+    return ConvLayer("body_0", True, c, c, 8, True, 1, rng.integers(0, 2, (c, 9 * c)), rq, spatial_map=sm,
+                     skip_map=sm2)
 
 
 def mac_layer(rng, c_in, c_out):
@@ -41,6 +46,8 @@ CASES = {
     # the board's folding (PE = 1, SIMD = 9C): requant has one lane and as many cycles per vector as the mvu
     "binary_c8_pe1_simd72": lambda rng: (binary_layer(rng, 8), 1, 72),
     "spatial_c8_pe1_simd72": lambda rng: (binary_layer(rng, 8, spatial=True), 1, 72),
+    "both_c4_pe2_simd12": lambda rng: (binary_layer(rng, 4, both=True), 2, 12),
+    "both_c8_pe1_simd72": lambda rng: (binary_layer(rng, 8, both=True), 1, 72),
 }
 
 

@@ -21,7 +21,8 @@ def _rand(rng, width, n, nonzero=False):
 
 
 def make_params(seed: int, *, C, PE, ACC_WIDTH, K_WIDTH, B_WIDTH, S1, T_WIDTH, S2, Y_WIDTH, Y_SIGNED,
-                HAS_PRELU, HAS_RESIDUAL, BETA_WIDTH=8, BETA_FRAC=7, ZETA_WIDTH=12, HAS_MAP=0) -> RequantParams:
+                HAS_PRELU, HAS_RESIDUAL, BETA_WIDTH=8, BETA_FRAC=7, ZETA_WIDTH=12, HAS_MAP=0,
+                HAS_SKIP_MAP=0) -> RequantParams:
     rng = np.random.default_rng(seed)
     k, b = _rand(rng, K_WIDTH, C, nonzero=True), _rand(rng, B_WIDTH, C)
     beta = _rand(rng, BETA_WIDTH, C) if HAS_PRELU else None
@@ -30,7 +31,8 @@ def make_params(seed: int, *, C, PE, ACC_WIDTH, K_WIDTH, B_WIDTH, S1, T_WIDTH, S
         zeta[1:-1:2] &= ~((1 << BETA_FRAC) - 1)
     return RequantParams.from_constants(
         PE=PE, ACC_WIDTH=ACC_WIDTH, K=k, B=b, S1=S1, T_WIDTH=T_WIDTH, S2=S2, Y_WIDTH=Y_WIDTH,
-        Y_SIGNED=Y_SIGNED, BETA=beta, BETA_FRAC=BETA_FRAC, ZETA=zeta, HAS_RESIDUAL=HAS_RESIDUAL, HAS_MAP=HAS_MAP)
+        Y_SIGNED=Y_SIGNED, BETA=beta, BETA_FRAC=BETA_FRAC, ZETA=zeta, HAS_RESIDUAL=HAS_RESIDUAL, HAS_MAP=HAS_MAP,
+        HAS_SKIP_MAP=HAS_SKIP_MAP)
 
 
 ALL_SAT = ["t_sat_hi", "t_sat_lo", "y_sat_hi", "y_sat_lo"]
@@ -47,6 +49,21 @@ CASES = {
         cover=ALL_SAT + ["z_tie", "v_tie", "t_neg", "r_sat_hi", "r_sat_lo", "map_zero", "map_max"],
         p=dict(C=8, PE=2, ACC_WIDTH=10, K_WIDTH=9, B_WIDTH=14, S1=5, T_WIDTH=12, S2=17, Y_WIDTH=8,
                Y_SIGNED=1, HAS_PRELU=1, HAS_RESIDUAL=1, BETA_WIDTH=8, BETA_FRAC=7, ZETA_WIDTH=16, HAS_MAP=1)),
+    # Both-Spatial-Spatial: the branch map as above, and the residual scaled by its own map before one rounding
+    "both_spatial_c8pe2": dict(
+        seed=17, n_random=64,
+        cover=ALL_SAT + ["z_tie", "v_tie", "t_neg", "r_sat_hi", "r_sat_lo", "map_zero", "map_max", "skip_tie",
+                         "skip_map_zero", "skip_map_max"],
+        p=dict(C=8, PE=2, ACC_WIDTH=10, K_WIDTH=9, B_WIDTH=14, S1=5, T_WIDTH=12, S2=17, Y_WIDTH=8,
+               Y_SIGNED=1, HAS_PRELU=1, HAS_RESIDUAL=1, BETA_WIDTH=8, BETA_FRAC=7, ZETA_WIDTH=16, HAS_MAP=1,
+               HAS_SKIP_MAP=1)),
+    # the board's folding: one lane (PE = 1)
+    "both_spatial_c4pe1": dict(
+        seed=18, n_random=64,
+        cover=ALL_SAT + ["t_neg", "r_sat_hi", "r_sat_lo", "skip_tie", "skip_map_zero", "skip_map_max"],
+        p=dict(C=4, PE=1, ACC_WIDTH=10, K_WIDTH=9, B_WIDTH=14, S1=5, T_WIDTH=12, S2=17, Y_WIDTH=8,
+               Y_SIGNED=1, HAS_PRELU=1, HAS_RESIDUAL=1, BETA_WIDTH=8, BETA_FRAC=7, ZETA_WIDTH=16, HAS_MAP=1,
+               HAS_SKIP_MAP=1)),
     # map without residual, PE = C
     "spatial_pec_nores": dict(
         seed=16, n_random=100, cover=ALL_SAT + ["v_tie", "t_neg", "map_zero", "map_max"],

@@ -29,6 +29,9 @@ CASES = {
     # PE = C (one fold), odd widths
     "pec_c5": dict(seed=32, pass_width=3, cover=COVER + ["tie"],
                    p=dict(C=5, PE=5, EW=6, W_WIDTH=5, S=3, L_WIDTH=6, logit_frac=2, MAP_WIDTH=7)),
+    # the second map of Both-Spatial-Spatial: a first map (8 bits) passes above x
+    "chained_top8": dict(seed=34, pass_width=9, top_width=8, cover=COVER,
+                         p=dict(C=8, PE=2, EW=8, W_WIDTH=8, S=7, L_WIDTH=8, logit_frac=4)),
     # PE = 1, left shift to the logit grid
     "pe1_left": dict(seed=33, pass_width=1, cover=COVER,
                      p=dict(C=3, PE=1, EW=4, W_WIDTH=3, S=-1, L_WIDTH=6, logit_frac=3)),
@@ -39,12 +42,14 @@ CASES = {
 def test_spatial_map(case):
     cfg = CASES[case]
     p = make_params(cfg["seed"], **cfg["p"])
-    env = dict(p.to_json(), pass_width=cfg["pass_width"], seed=cfg["seed"], n_random=100, cover=cfg["cover"])
+    env = dict(p.to_json(), pass_width=cfg["pass_width"], top_width=cfg.get("top_width", 0), seed=cfg["seed"],
+               n_random=100, cover=cfg["cover"])
     run_cocotb(
         "spatial_map",
         rtl_sources("spatial_map", "rhe_shift"),
         "sim.test_spatial_map",
         case,
-        parameters={**p.verilog_param_literals(), "PASS_WIDTH": str(cfg["pass_width"])},
+        parameters={**p.verilog_param_literals(), "PASS_WIDTH": str(cfg["pass_width"]),
+                    "TOP_WIDTH": str(cfg.get("top_width", 0))},
         extra_env={"SPATIAL_MAP_CFG": json.dumps(env)},
     )

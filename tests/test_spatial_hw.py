@@ -1,5 +1,6 @@
-"""The Single-Spatial block in hardware: the sigmoid table, the compiler's integer reference against the
-PyTorch golden (0 LSB), its sensitivity to one LSB, and the generated sr_top simulated bit-exact with stalls."""
+"""The Spatial attention blocks in hardware (Single-Spatial, and Both-Spatial-Spatial with its second map on the
+skip path): the sigmoid table, the compiler's integer reference against the PyTorch golden (0 LSB), its sensitivity
+to one LSB of each map, and the generated sr_top simulated bit-exact with stalls."""
 from dataclasses import replace
 
 import numpy as np
@@ -12,9 +13,10 @@ from hw.layers.spatial_map import SpatialMapParams, sigmoid_table, spatial_map_r
 from model.export import export_model, golden
 from model.quant import map_quant
 from sim.top import set5_patches, simulate
-from tests.conftest import corner_patches
+from tests.conftest import corner_patches, trained_small
 
 SIZE = 12
+SPATIAL_BLOCKS = ("Single-Spatial", "Both-Spatial-Spatial")
 
 
 @pytest.mark.parametrize("logit_frac", [0, 3, 5, 7])
@@ -37,43 +39,53 @@ def test_spatial_map_reference_by_hand():
                                               sigmoid_table(2)[128]]
 
 
+@pytest.fixture(scope="module", params=SPATIAL_BLOCKS)
+def spatial_model(request, small_spatial_model):
+    return small_spatial_model if request.param == "Single-Spatial" else trained_small(request.param)
+
+
 @pytest.fixture(scope="module")
-def spatial_design(small_spatial_model, tmp_path_factory):
-    return Design.from_qonnx(export_model(small_spatial_model, tmp_path_factory.mktemp("onnx") / "m.onnx",
-                                          SIZE, SIZE))
+def spatial_design(spatial_model, tmp_path_factory):
+    return Design.from_qonnx(export_model(spatial_model, tmp_path_factory.mktemp("onnx") / "m.onnx", SIZE, SIZE))
 
 
-def test_spatial_layers_found(spatial_design):
+def test_spatial_layers_found(spatial_model, spatial_design):
+    both = spatial_model.cfg.block == "Both-Spatial-Spatial"
     body = [layer for layer in spatial_design.layers if layer.binary]
     assert len(body) == 2 and all(layer.spatial_map is not None and layer.requant.HAS_MAP for layer in body)
+    assert all((layer.skip_map is not None) == both == bool(layer.requant.HAS_SKIP_MAP) for layer in body)
     assert spatial_design.layers[0].spatial_map is None and spatial_design.layers[-1].spatial_map is None
 
 
-def test_spatial_integer_reference_equals_pytorch(small_spatial_model, spatial_design, set5_lr):
+def test_spatial_integer_reference_equals_pytorch(spatial_model, spatial_design, set5_lr):
     for patch in corner_patches(set5_lr, SIZE):
-        assert np.array_equal(spatial_design.execute(patch), golden(small_spatial_model, patch)[0])
+        assert np.array_equal(spatial_design.execute(patch), golden(spatial_model, patch)[0])
 
 
-def test_one_lsb_of_the_attention_bias_changes_the_output(spatial_design, set5_lr):
+@pytest.mark.parametrize("which", ["spatial_map", "skip_map"])
+def test_one_lsb_of_the_attention_bias_changes_the_output(spatial_design, set5_lr, which):
     patch = corner_patches(set5_lr, SIZE)[2]
     base = spatial_design.execute(patch)
     layer = spatial_design.layers[1]
-    sm = layer.spatial_map
-    layer.spatial_map = replace(sm, B=sm.B + (1 << max(sm.S, 0)))  # one logit LSB
+    sm = getattr(layer, which)
+    if sm is None:
+        pytest.skip(f"no {which} in this block")
+    setattr(layer, which, replace(sm, B=sm.B + (1 << max(sm.S, 0))))  # one logit LSB
     try:
         assert not np.array_equal(spatial_design.execute(patch), base)
     finally:
-        layer.spatial_map = sm
+        setattr(layer, which, sm)
 
 
-def test_spatial_top_bit_exact_with_stalls(small_spatial_model, tmp_path):
-    design = Design.from_qonnx(export_model(small_spatial_model, tmp_path / "m.onnx", 8, 8), max_width=16,
+def test_spatial_top_bit_exact_with_stalls(spatial_model, tmp_path):
+    design = Design.from_qonnx(export_model(spatial_model, tmp_path / "m.onnx", 8, 8), max_width=16,
                                max_height=16)
     design.set_folding(8)
     write_rtl(design, tmp_path / "rtl")
     lr, where = set5_patches(per_image=2, size=6)
     assert any(w["touches_border"] for w in where)
-    raw = simulate(tmp_path, lr, golden(small_spatial_model, lr), pauses=True, seed=5, case="spatial_stalls")
+    raw = simulate(tmp_path, lr, golden(spatial_model, lr), pauses=True, seed=5,
+                   case="spatial_stalls_" + spatial_model.cfg.block)
     bad = [r for r in raw["patches"] if not r["bit_exact"]]
     assert not bad, bad[:2]
     assert len(raw["patches"]) == len(lr)

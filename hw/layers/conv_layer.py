@@ -6,7 +6,8 @@ the sign bits of all 9*C taps and the centre tap rides along as the mvu sideband
 input, so the line buffer is also the residual skip buffer.  ``binary=False``: a multi-bit conv
 (head, tail) whose bias is added in requant.  ``spatial_map`` (the Single-Spatial block): between mvu and
 requant, the pixel's attention map is computed from the centre tap and requant (HAS_MAP) multiplies the
-RPReLU output by it.
+RPReLU output by it.  ``skip_map`` as well (Both-Spatial-Spatial): a second spatial_map appends the skip
+path's map, and requant (HAS_SKIP_MAP) scales the residual by it before the add.
 """
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ class ConvLayer:
     pe: int = 1
     simd: int = 1
     spatial_map: SpatialMapParams | None = None
+    skip_map: SpatialMapParams | None = None  # Both-Spatial-Spatial: the residual's own map
 
     def __post_init__(self):
         if self.weights.shape != (self.c_out, 9 * self.c_in):
@@ -57,6 +59,11 @@ class ConvLayer:
             raise ValueError(f"{self.name}: spatial map C / MAP_WIDTH must match the layer and requant")
         if self.spatial_map is None and self.requant.HAS_MAP:
             raise ValueError(f"{self.name}: requant HAS_MAP needs a spatial map")
+        if (self.skip_map is not None) != bool(self.requant.HAS_SKIP_MAP):
+            raise ValueError(f"{self.name}: a skip map and requant HAS_SKIP_MAP go together")
+        if self.skip_map is not None and (self.skip_map.MAP_WIDTH != self.requant.MAP_WIDTH
+                                          or self.skip_map.C != self.c_in or self.spatial_map is None):
+            raise ValueError(f"{self.name}: a skip map needs the branch map, and C / MAP_WIDTH matching the layer")
         self.set_folding(self.pe, self.simd)
 
     @property
@@ -82,6 +89,8 @@ class ConvLayer:
         self.requant = replace(self.requant, PE=self.requant_pe(), ACC_WIDTH=self.acc_width)
         if self.spatial_map is not None:
             self.spatial_map = replace(self.spatial_map, PE=self.spatial_map_pe())
+        if self.skip_map is not None:
+            self.skip_map = replace(self.skip_map, PE=self.spatial_map_pe())
 
     def requant_pe(self) -> int:
         """Fewest requant lanes that keep up with the mvu (C/PE <= NF*SF).  requant issues the first fold of
@@ -107,7 +116,8 @@ class ConvLayer:
         acc = mvu_ref(sign_bit(flat) if self.binary else flat, self.weights, self.binary)
         res = win[:, 4, :] if self.requant.HAS_RESIDUAL else None
         m = spatial_map_ref(res, self.spatial_map) if self.spatial_map is not None else None
-        return requant_ref(acc, res, self.requant, m).reshape(h, w, self.c_out)
+        m2 = spatial_map_ref(res, self.skip_map) if self.skip_map is not None else None
+        return requant_ref(acc, res, self.requant, m, m2).reshape(h, w, self.c_out)
 
     def verilog_params(self) -> dict[str, str]:
         """Parameters of hw/rtl/conv_layer.v as Verilog literals."""
@@ -119,12 +129,17 @@ class ConvLayer:
             "WEIGHTS": f"{self.mh * self.mw * mvu_w}'h{pack_weights(self.weights, mvu_w):x}",
         }
         for k, v in self.requant.verilog_param_literals().items():
-            if k not in ("C", "ACC_WIDTH") and (self.requant.HAS_MAP or k not in ("HAS_MAP", "MAP_WIDTH")):
+            if k not in ("C", "ACC_WIDTH") and (self.requant.HAS_MAP or k not in ("HAS_MAP", "MAP_WIDTH")) \
+                    and (self.requant.HAS_SKIP_MAP or k not in ("HAS_SKIP_MAP", "SKIP_FRAC")):
                 p["RQ_" + k] = v
         if self.spatial_map is not None:
             for k, v in self.spatial_map.verilog_param_literals().items():
                 if k not in ("C", "EW", "MAP_WIDTH"):
                     p["SM_" + k] = v
+        if self.skip_map is not None:
+            for k, v in self.skip_map.verilog_param_literals().items():
+                if k not in ("C", "EW", "MAP_WIDTH"):
+                    p["SM2_" + k] = v
         return p
 
     def summary(self) -> dict:
@@ -133,7 +148,8 @@ class ConvLayer:
                 "in_width": self.in_width, "acc_width": self.acc_width, "out_width": self.out_width,
                 "cycles_per_pixel": self.cycles_per_pixel(), "has_prelu": self.requant.HAS_PRELU,
                 "has_residual": self.requant.HAS_RESIDUAL,
-                **({"spatial_map_PE": self.spatial_map.PE} if self.spatial_map is not None else {})}
+                **({"spatial_map_PE": self.spatial_map.PE} if self.spatial_map is not None else {}),
+                **({"skip_map_PE": self.skip_map.PE} if self.skip_map is not None else {})}
 
 
 def choose_folding(layer: ConvLayer, target_cycles: int) -> tuple[int, int]:

@@ -9,6 +9,7 @@ Per channel c of a vector of C accumulators (the RTL is hw/rtl/requant.v, which 
     if HAS_MAP:   v = v * map                                      map: one unsigned MAP_WIDTH value per vector
     y = clip(rhe_shift(v, S2), Y_MIN, Y_MAX)                       Y_WIDTH bits, Y_SIGNED
     if HAS_RESIDUAL: y = clip(y + res[c], Y_MIN, Y_MAX)
+    if HAS_SKIP_MAP (instead): y = clip(rhe_shift(res[c] * skip_map + (y << SKIP_FRAC), SKIP_FRAC), Y_MIN, Y_MAX)
 
 :class:`RequantParams` holds everything the core needs; the compiler builds it (usually through
 :meth:`RequantParams.from_constants`, which sizes the constant widths with :func:`requant_const_widths`)
@@ -52,7 +53,11 @@ def requant_internal_widths(p: "RequantParams") -> dict[str, int]:
     m_w = max(p.BETA_WIDTH, p.BETA_FRAC + 1) + 1
     v_w = max(p.T_WIDTH + m_w, p.ZETA_WIDTH) + 1 if p.HAS_PRELU else p.T_WIDTH
     q_w = v_w + p.MAP_WIDTH + 1 if p.HAS_MAP else v_w
-    return {"Z_W": z_w, "M_W": m_w, "V_W": v_w, "Q_W": q_w, "R_W": p.Y_WIDTH + 2}
+    out = {"Z_W": z_w, "M_W": m_w, "V_W": v_w, "Q_W": q_w, "R_W": p.Y_WIDTH + 2}
+    if p.HAS_SKIP_MAP:
+        out["RM_W"] = p.Y_WIDTH + p.MAP_WIDTH + 1
+        out["SS_W"] = max(out["RM_W"], p.Y_WIDTH + p.SKIP_FRAC) + 1
+    return out
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,8 @@ class RequantParams:
     HAS_RESIDUAL: int = 0
     HAS_MAP: int = 0       # the Spatial attention map (hw/layers/spatial_map.py) multiplies v
     MAP_WIDTH: int = 8
+    HAS_SKIP_MAP: int = 0  # Both-Spatial-Spatial: the residual is scaled by its own map before the add
+    SKIP_FRAC: int = 8     # fraction bits of the skip map
     K_WIDTH: int = 0       # 0: derive from K
     B_WIDTH: int = 0       # 0: derive from B
     BETA_WIDTH: int = 0    # 0: derive from BETA
@@ -90,7 +97,7 @@ class RequantParams:
 
         for name in ("K", "B", "BETA", "ZETA"):
             put(name, tuple(int(v) for v in getattr(self, name)))
-        for name in ("HAS_PRELU", "HAS_RESIDUAL", "HAS_MAP", "Y_SIGNED"):
+        for name in ("HAS_PRELU", "HAS_RESIDUAL", "HAS_MAP", "HAS_SKIP_MAP", "Y_SIGNED"):
             put(name, int(bool(getattr(self, name))))
         if not self.HAS_PRELU:
             put("BETA", self.BETA or (0,) * self.C)
@@ -110,11 +117,16 @@ class RequantParams:
             raise ValueError("bad T_WIDTH / Y_WIDTH / ACC_WIDTH")
         if self.BETA_FRAC < 0:
             raise ValueError("BETA_FRAC must be >= 0")
+        if self.HAS_SKIP_MAP and not (self.HAS_RESIDUAL and self.HAS_MAP):
+            raise ValueError("HAS_SKIP_MAP needs HAS_RESIDUAL and HAS_MAP")
+        if self.HAS_SKIP_MAP and self.SKIP_FRAC < 1:
+            raise ValueError("SKIP_FRAC must be >= 1")
 
     @classmethod
     def from_constants(cls, *, C: int | None = None, PE: int, ACC_WIDTH: int, K, B, S1: int, T_WIDTH: int,
                        S2: int, Y_WIDTH: int, Y_SIGNED: int = 1, BETA=None, BETA_FRAC: int = 0, ZETA=None,
-                       HAS_RESIDUAL: int = 0, HAS_MAP: int = 0, MAP_WIDTH: int = 8) -> "RequantParams":
+                       HAS_RESIDUAL: int = 0, HAS_MAP: int = 0, MAP_WIDTH: int = 8, HAS_SKIP_MAP: int = 0,
+                       SKIP_FRAC: int = 8) -> "RequantParams":
         """Build with minimal constant widths; HAS_PRELU follows from BETA being given."""
         k = tuple(int(v) for v in np.asarray(K).reshape(-1))
         has_prelu = BETA is not None
@@ -125,7 +137,8 @@ class RequantParams:
                    BETA_FRAC=BETA_FRAC,
                    ZETA=tuple(np.asarray(ZETA if ZETA is not None else np.zeros(len(k))).reshape(-1).tolist())
                    if has_prelu else (),
-                   HAS_RESIDUAL=HAS_RESIDUAL, HAS_MAP=HAS_MAP, MAP_WIDTH=MAP_WIDTH)
+                   HAS_RESIDUAL=HAS_RESIDUAL, HAS_MAP=HAS_MAP, MAP_WIDTH=MAP_WIDTH, HAS_SKIP_MAP=HAS_SKIP_MAP,
+                   SKIP_FRAC=SKIP_FRAC)
 
     # ------------------------------------------------------------------ ranges
     @property
@@ -144,7 +157,7 @@ class RequantParams:
     @property
     def in_width(self) -> int:
         return (self.C * self.ACC_WIDTH + (self.C * self.Y_WIDTH if self.HAS_RESIDUAL else 0)
-                + (self.MAP_WIDTH if self.HAS_MAP else 0))
+                + (self.MAP_WIDTH if self.HAS_MAP else 0) + (self.MAP_WIDTH if self.HAS_SKIP_MAP else 0))
 
     # ------------------------------------------------------------------ Verilog
     def verilog_params(self) -> dict[str, int]:
@@ -177,10 +190,11 @@ class RequantParams:
 
 
 def requant_stages(acc: np.ndarray, res: np.ndarray | None, p: RequantParams,
-                   map_: np.ndarray | None = None) -> dict[str, np.ndarray]:
+                   map_: np.ndarray | None = None, skip_map: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Every intermediate of the requant arithmetic (z, t, v, y0 before the residual, y), int64 [N, C].
 
-    ``map_`` [N]: the per-vector map (HAS_MAP only); v is then the product v * map.
+    ``map_`` [N]: the per-vector map (HAS_MAP only); v is then the product v * map.  ``skip_map`` [N]: the
+    per-vector map of the residual (HAS_SKIP_MAP only).
     """
     acc = np.asarray(acc, dtype=np.int64)
     k = np.asarray(p.K, dtype=np.int64)
@@ -202,25 +216,34 @@ def requant_stages(acc: np.ndarray, res: np.ndarray | None, p: RequantParams,
     if p.HAS_RESIDUAL:
         if res is None:
             raise ValueError("HAS_RESIDUAL needs res")
-        y = clip(y0 + np.asarray(res, dtype=np.int64), *p.y_range)
+        r = np.asarray(res, dtype=np.int64)
+        if p.HAS_SKIP_MAP:
+            if skip_map is None:
+                raise ValueError("HAS_SKIP_MAP needs the skip map")
+            sm = np.asarray(skip_map, dtype=np.int64).reshape(-1, 1)
+            y = clip(rhe_shift(r * sm + (y0 << p.SKIP_FRAC), p.SKIP_FRAC), *p.y_range)
+        else:
+            y = clip(y0 + r, *p.y_range)
     else:
         y = y0
     return {"z": z, "t": t, "v": v, "y0": y0, "y": y}
 
 
 def requant_ref(acc: np.ndarray, res: np.ndarray | None, params: RequantParams,
-                map_: np.ndarray | None = None) -> np.ndarray:
-    """acc[N, C] (and res[N, C] when HAS_RESIDUAL, map[N] when HAS_MAP) -> y[N, C], int64, bit exact with
-    requant.v."""
-    return requant_stages(acc, res, params, map_)["y"]
+                map_: np.ndarray | None = None, skip_map: np.ndarray | None = None) -> np.ndarray:
+    """acc[N, C] (and res[N, C] when HAS_RESIDUAL, map[N] when HAS_MAP, skip_map[N] when HAS_SKIP_MAP)
+    -> y[N, C], int64, bit exact with requant.v."""
+    return requant_stages(acc, res, params, map_, skip_map)["y"]
 
 
 def requant_pack_input(acc: Sequence[int], res: Sequence[int] | None, p: RequantParams,
-                       map_: int | None = None) -> int:
-    """One input beat {map, res, acc} as an integer word."""
+                       map_: int | None = None, skip_map: int | None = None) -> int:
+    """One input beat {skip_map, map, res, acc} as an integer word."""
     word = pack(acc, p.ACC_WIDTH)
     if p.HAS_RESIDUAL:
         word |= pack(res, p.Y_WIDTH) << (p.C * p.ACC_WIDTH)
     if p.HAS_MAP:
         word |= int(map_) << (p.C * p.ACC_WIDTH + (p.C * p.Y_WIDTH if p.HAS_RESIDUAL else 0))
+    if p.HAS_SKIP_MAP:
+        word |= int(skip_map) << (p.C * p.ACC_WIDTH + p.C * p.Y_WIDTH + p.MAP_WIDTH)
     return word

@@ -8,6 +8,8 @@
 // RQ_HAS_MAP=1 (the Single-Spatial block): spatial_map sits between mvu and requant; it computes the
 // pixel's attention map from the centre tap (the block input) and requant multiplies the RPReLU output
 // by it before the output rounding.
+// RQ_HAS_SKIP_MAP=1 (Both-Spatial-Spatial): a second spatial_map (SM2_*) appends the skip path's map, and
+// requant scales the residual by it before the add (one rounding of the sum).
 `resetall
 `default_nettype none
 
@@ -43,6 +45,8 @@ module conv_layer #(
     parameter integer RQ_HAS_RESIDUAL = 0,  // requant: add the centre tap (needs C_IN == C_OUT, EW == RQ_Y_WIDTH)
     parameter integer RQ_HAS_MAP = 0,       // requant: multiply by the Spatial attention map (needs RQ_HAS_RESIDUAL)
     parameter integer RQ_MAP_WIDTH = 8,     // requant / spatial_map: map width (unsigned)
+    parameter integer RQ_HAS_SKIP_MAP = 0,  // requant: scale the residual by the skip map (needs RQ_HAS_MAP)
+    parameter integer RQ_SKIP_FRAC = 8,     // requant: fraction bits of the skip map
     parameter integer SM_PE = 1,            // spatial_map: multipliers (C_IN % SM_PE == 0)
     parameter integer SM_W_WIDTH = 8,       // spatial_map: 1x1 conv weight width
     parameter integer SM_B_WIDTH = 16,      // spatial_map: bias width
@@ -51,6 +55,14 @@ module conv_layer #(
     parameter [C_IN*SM_W_WIDTH-1:0] SM_W = 0,                    // spatial_map: weights
     parameter [SM_B_WIDTH-1:0] SM_B = 0,                         // spatial_map: bias
     parameter [(1<<SM_L_WIDTH)*RQ_MAP_WIDTH-1:0] SM_TABLE = 0,   // spatial_map: sigmoid table
+    parameter integer SM2_PE = 1,           // skip-map spatial_map (RQ_HAS_SKIP_MAP): as SM_*
+    parameter integer SM2_W_WIDTH = 8,
+    parameter integer SM2_B_WIDTH = 16,
+    parameter integer SM2_S = 0,
+    parameter integer SM2_L_WIDTH = 8,
+    parameter [C_IN*SM2_W_WIDTH-1:0] SM2_W = 0,
+    parameter [SM2_B_WIDTH-1:0] SM2_B = 0,
+    parameter [(1<<SM2_L_WIDTH)*RQ_MAP_WIDTH-1:0] SM2_TABLE = 0,
     parameter [C_OUT*RQ_K_WIDTH-1:0] RQ_K = 0,        // requant: per-channel scale
     parameter [C_OUT*RQ_B_WIDTH-1:0] RQ_B = 0,        // requant: per-channel bias
     parameter [C_OUT*RQ_BETA_WIDTH-1:0] RQ_BETA = 0,  // requant: per-channel PReLU slope
@@ -72,7 +84,7 @@ localparam integer MW = 9 * C_IN;
 localparam integer X_WIDTH = (BINARY != 0) ? 1 : EW;
 localparam integer SIDE_WIDTH = (RQ_HAS_RESIDUAL != 0) ? C_IN * EW : 1;
 localparam integer RQ_IN = C_OUT * ACC_WIDTH + ((RQ_HAS_RESIDUAL != 0) ? C_OUT * RQ_Y_WIDTH : 0)
-                          + ((RQ_HAS_MAP != 0) ? RQ_MAP_WIDTH : 0);
+                          + ((RQ_HAS_MAP != 0) ? RQ_MAP_WIDTH : 0) + ((RQ_HAS_SKIP_MAP != 0) ? RQ_MAP_WIDTH : 0);
 
 initial begin
     if (RQ_HAS_RESIDUAL != 0 && (C_IN != C_OUT || EW != RQ_Y_WIDTH))
@@ -81,6 +93,8 @@ initial begin
         $error("%m: BINARY needs W_WIDTH == 1");
     if (RQ_HAS_MAP != 0 && RQ_HAS_RESIDUAL == 0)
         $error("%m: RQ_HAS_MAP needs RQ_HAS_RESIDUAL (the map is computed from the centre tap)");
+    if (RQ_HAS_SKIP_MAP != 0 && RQ_HAS_MAP == 0)
+        $error("%m: RQ_HAS_SKIP_MAP needs RQ_HAS_MAP");
 end
 
 // ---- optional input FIFO, then the sliding window over the full-precision input
@@ -143,13 +157,29 @@ wire [RQ_IN-1:0] rq_in;
 wire             rq_tvalid, rq_tready;
 generate
     if (RQ_HAS_MAP != 0) begin : g_map
+        localparam integer M1_W = RQ_MAP_WIDTH + C_IN * EW + C_OUT * ACC_WIDTH;  // {map, x, acc}
+        wire [M1_W-1:0] m1_tdata;
+        wire            m1_tvalid, m1_tready;
         spatial_map #(.C(C_IN), .PE(SM_PE), .EW(EW), .PASS_WIDTH(C_OUT*ACC_WIDTH), .W_WIDTH(SM_W_WIDTH),
                       .B_WIDTH(SM_B_WIDTH), .S(SM_S), .L_WIDTH(SM_L_WIDTH), .MAP_WIDTH(RQ_MAP_WIDTH),
                       .W(SM_W), .B(SM_B), .TABLE(SM_TABLE)) attention (
             .clk(clk), .rst(rst),
             .s_axis_tdata(acc_tdata), .s_axis_tvalid(acc_tvalid), .s_axis_tready(acc_tready),
-            .m_axis_tdata(rq_in), .m_axis_tvalid(rq_tvalid), .m_axis_tready(rq_tready)
+            .m_axis_tdata(m1_tdata), .m_axis_tvalid(m1_tvalid), .m_axis_tready(m1_tready)
         );
+        if (RQ_HAS_SKIP_MAP != 0) begin : g_skip_map
+            spatial_map #(.C(C_IN), .PE(SM2_PE), .EW(EW), .PASS_WIDTH(C_OUT*ACC_WIDTH), .TOP_WIDTH(RQ_MAP_WIDTH),
+                          .W_WIDTH(SM2_W_WIDTH), .B_WIDTH(SM2_B_WIDTH), .S(SM2_S), .L_WIDTH(SM2_L_WIDTH),
+                          .MAP_WIDTH(RQ_MAP_WIDTH), .W(SM2_W), .B(SM2_B), .TABLE(SM2_TABLE)) skip_attention (
+                .clk(clk), .rst(rst),
+                .s_axis_tdata(m1_tdata), .s_axis_tvalid(m1_tvalid), .s_axis_tready(m1_tready),
+                .m_axis_tdata(rq_in), .m_axis_tvalid(rq_tvalid), .m_axis_tready(rq_tready)
+            );
+        end else begin : g_one_map
+            assign rq_in = m1_tdata;
+            assign rq_tvalid = m1_tvalid;
+            assign m1_tready = rq_tready;
+        end
     end else if (RQ_HAS_RESIDUAL != 0) begin : g_res
         assign rq_in = acc_tdata;  // {side = centre tap, acc}
         assign rq_tvalid = acc_tvalid;
@@ -165,7 +195,8 @@ endgenerate
 requant #(.C(C_OUT), .PE(RQ_PE), .ACC_WIDTH(ACC_WIDTH), .K_WIDTH(RQ_K_WIDTH), .B_WIDTH(RQ_B_WIDTH), .S1(RQ_S1),
           .T_WIDTH(RQ_T_WIDTH), .HAS_PRELU(RQ_HAS_PRELU), .BETA_WIDTH(RQ_BETA_WIDTH), .BETA_FRAC(RQ_BETA_FRAC),
           .ZETA_WIDTH(RQ_ZETA_WIDTH), .S2(RQ_S2), .Y_WIDTH(RQ_Y_WIDTH), .Y_SIGNED(RQ_Y_SIGNED),
-          .HAS_RESIDUAL(RQ_HAS_RESIDUAL), .HAS_MAP(RQ_HAS_MAP), .MAP_WIDTH(RQ_MAP_WIDTH), .K(RQ_K), .B(RQ_B), .BETA(RQ_BETA), .ZETA(RQ_ZETA)) scale (
+          .HAS_RESIDUAL(RQ_HAS_RESIDUAL), .HAS_MAP(RQ_HAS_MAP), .MAP_WIDTH(RQ_MAP_WIDTH),
+          .HAS_SKIP_MAP(RQ_HAS_SKIP_MAP), .SKIP_FRAC(RQ_SKIP_FRAC), .K(RQ_K), .B(RQ_B), .BETA(RQ_BETA), .ZETA(RQ_ZETA)) scale (
     .clk(clk), .rst(rst),
     .s_axis_tdata(rq_in), .s_axis_tvalid(rq_tvalid), .s_axis_tready(rq_tready),
     .m_axis_tdata(m_axis_tdata), .m_axis_tvalid(m_axis_tvalid), .m_axis_tready(m_axis_tready)

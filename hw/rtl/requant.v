@@ -9,13 +9,17 @@
 //   if HAS_MAP: v = v * map                                      map: unsigned MAP_WIDTH, one per vector
 //   y = clip(rhe_shift(v, S2), Y_MIN, Y_MAX)                     Y_WIDTH bits, Y_SIGNED
 //   if HAS_RESIDUAL: y = clip(y + res[c], Y_MIN, Y_MAX)
+//   if HAS_SKIP_MAP (Both-Spatial-Spatial, instead of the line above):
+//                    y = clip(rhe_shift(res[c] * skip_map + (y << SKIP_FRAC), SKIP_FRAC), Y_MIN, Y_MAX)
+//                    (the skip path scaled by its own map, added unrounded, one rounding of the sum)
 //
 // Reference: hw/layers/requant.py: requant_ref.  Rounding/saturation: rhe_shift.v (must be compiled
 // with this file).
 //
-// Input beat  : {map, res, acc}; acc = C x ACC_WIDTH signed at [c*ACC_WIDTH +: ACC_WIDTH], res = C x Y_WIDTH
-//               (Y_SIGNED) at [C*ACC_WIDTH + c*Y_WIDTH +: Y_WIDTH], present only when HAS_RESIDUAL; map
-//               (the Spatial attention map of the pixel, from spatial_map.v) on top, only when HAS_MAP.
+// Input beat  : {skip_map, map, res, acc}; acc = C x ACC_WIDTH signed at [c*ACC_WIDTH +: ACC_WIDTH], res =
+//               C x Y_WIDTH (Y_SIGNED) at [C*ACC_WIDTH + c*Y_WIDTH +: Y_WIDTH], present only when HAS_RESIDUAL;
+//               map (the Spatial attention map of the pixel, from spatial_map.v) above, only when HAS_MAP;
+//               skip_map (MAP_WIDTH unsigned, the skip path's map) on top, only when HAS_SKIP_MAP.
 // Output beat : C x Y_WIDTH (Y_SIGNED), channel c at [c*Y_WIDTH +: Y_WIDTH].
 //
 // Folding: NF = C/PE.  The input beat is read IN PLACE (no input buffer): fold f (channels
@@ -35,6 +39,7 @@
 //   sm  map        : v = v * map               (HAS_MAP only)           (DSP P register)
 //   s4  round/clip : y0 = clip(rhe_shift(v, S2)) (HAS_RESIDUAL only; else straight to the output)
 //   out residual   : y = clip(y0 + res) into the assembly / output register
+//                    (HAS_SKIP_MAP: res * skip_map is formed in s4 beside y0; out: the sum, rounded, clipped)
 // LATENCY (localparam) = 4 + HAS_PRELU + HAS_MAP + HAS_RESIDUAL: m_axis_tvalid rises LATENCY cycles after the
 // cycle in which the input beat is accepted (when the output is not back-pressured).
 //
@@ -61,7 +66,9 @@ module requant #(
     parameter integer Y_SIGNED     = 1,   // 1: output/residual signed, 0: unsigned
     parameter integer HAS_RESIDUAL = 1,   // 1: input beat carries res and y = clip(y + res)
     parameter integer HAS_MAP      = 0,   // 1: input beat carries a map (top) and v = v * map before S2
-    parameter integer MAP_WIDTH    = 8,   // width of the unsigned map
+    parameter integer MAP_WIDTH    = 8,   // width of the unsigned map(s)
+    parameter integer HAS_SKIP_MAP = 0,   // 1: the residual is scaled by skip_map (needs HAS_RESIDUAL, HAS_MAP)
+    parameter integer SKIP_FRAC    = 8,   // fraction bits of skip_map (its grid is 2^-SKIP_FRAC)
     parameter [C*K_WIDTH-1:0]    K    = {(C*K_WIDTH){1'b0}},    // K[c] at [c*K_WIDTH +: K_WIDTH]
     parameter [C*B_WIDTH-1:0]    B    = {(C*B_WIDTH){1'b0}},    // B[c] at [c*B_WIDTH +: B_WIDTH]
     parameter [C*BETA_WIDTH-1:0] BETA = {(C*BETA_WIDTH){1'b0}}, // BETA[c] at [c*BETA_WIDTH +: BETA_WIDTH]
@@ -84,7 +91,7 @@ module requant #(
     localparam [FB-1:0] LAST = NF_M1[FB-1:0];                  // index of the last fold
     localparam integer ACC_BITS = C * ACC_WIDTH;               // acc part of the input beat
     localparam integer RES_BITS = (HAS_RESIDUAL != 0) ? C * Y_WIDTH : 0;
-    localparam integer IN_W  = ACC_BITS + RES_BITS + (HAS_MAP != 0 ? MAP_WIDTH : 0);
+    localparam integer IN_W  = ACC_BITS + RES_BITS + (HAS_MAP != 0 ? MAP_WIDTH : 0) + (HAS_SKIP_MAP != 0 ? MAP_WIDTH : 0);
     // z = acc*K + B: the product needs ACC_WIDTH+K_WIDTH bits, the sum one more than the wider term
     localparam integer PROD_W = ACC_WIDTH + K_WIDTH;
     localparam integer Z_W   = ((PROD_W > B_WIDTH) ? PROD_W : B_WIDTH) + 1;
@@ -117,6 +124,9 @@ module requant #(
         if (HAS_RESIDUAL != 0 && HAS_RESIDUAL != 1) $error("%m: HAS_RESIDUAL must be 0 or 1");
         if (HAS_MAP != 0 && HAS_MAP != 1) $error("%m: HAS_MAP must be 0 or 1");
         if (HAS_MAP != 0 && MAP_WIDTH < 1) $error("%m: MAP_WIDTH must be >= 1");
+        if (HAS_SKIP_MAP != 0 && (HAS_RESIDUAL == 0 || HAS_MAP == 0))
+            $error("%m: HAS_SKIP_MAP needs HAS_RESIDUAL and HAS_MAP");
+        if (HAS_SKIP_MAP != 0 && SKIP_FRAC < 1) $error("%m: SKIP_FRAC must be >= 1");
         if (LATENCY < 4) $error("%m: internal: bad LATENCY");
     end
 
@@ -335,16 +345,52 @@ module requant #(
                     s4_y0   <= y0;
                 end
             end
-            // out: y = clip(y0 + res)
             genvar q;
-            for (q = 0; q < PE; q = q + 1) begin : g_radd
-                wire [Y_WIDTH-1:0] a = s4_y0[q*Y_WIDTH +: Y_WIDTH];
-                wire [Y_WIDTH-1:0] r = res_sr[(RD-1)*LW + q*Y_WIDTH +: Y_WIDTH];
-                wire a_e = (Y_SIGNED != 0) & a[Y_WIDTH-1];
-                wire r_e = (Y_SIGNED != 0) & r[Y_WIDTH-1];
-                wire [R_W-1:0] sum = {a_e, a_e, a} + {r_e, r_e, r};
-                rhe_shift #(.IN_WIDTH(R_W), .SHIFT(0), .OUT_WIDTH(Y_WIDTH), .OUT_SIGNED(Y_SIGNED)) u_sat (
-                    .x(sum), .y(f_y[q*Y_WIDTH +: Y_WIDTH]));
+            if (HAS_SKIP_MAP != 0) begin : g_skip
+                // the skip map travels with the fold like the residual; s4: rm = res * skip_map (signed
+                // product, map zero-extended), registered beside y0; out: clip(rhe_shift(rm + y0 * 2^F, F))
+                localparam integer RM_W = Y_WIDTH + MAP_WIDTH + 1;
+                localparam integer SS_W = ((RM_W > Y_WIDTH + SKIP_FRAC) ? RM_W : Y_WIDTH + SKIP_FRAC) + 1;
+                wire [MAP_WIDTH-1:0] in_smap = s_axis_tdata[ACC_BITS + RES_BITS + MAP_WIDTH +: MAP_WIDTH];
+                reg  [(RD-1)*MAP_WIDTH-1:0] smap_sr;  // stage i at [i*MAP_WIDTH +: MAP_WIDTH]
+                if (RD > 2) begin : g_smap_long
+                    always @(posedge clk) begin
+                        if (adv) smap_sr <= {smap_sr[(RD-2)*MAP_WIDTH-1:0], in_smap};
+                    end
+                end else begin : g_smap_short
+                    always @(posedge clk) begin
+                        if (adv) smap_sr <= in_smap;
+                    end
+                end
+                wire [MAP_WIDTH-1:0] sm = smap_sr[(RD-2)*MAP_WIDTH +: MAP_WIDTH];
+                for (q = 0; q < PE; q = q + 1) begin : g_rmul
+                    wire [Y_WIDTH-1:0] r   = res_sr[(RD-2)*LW + q*Y_WIDTH +: Y_WIDTH];
+                    wire [RM_W-1:0]    r_x = {{(RM_W - Y_WIDTH){(Y_SIGNED != 0) & r[Y_WIDTH-1]}}, r};
+                    wire [RM_W-1:0]    m_x = {{(RM_W - MAP_WIDTH){1'b0}}, sm};
+                    reg  [RM_W-1:0]    s4_rm;
+                    always @(posedge clk) begin
+                        if (adv) s4_rm <= $signed(r_x) * $signed(m_x);
+                    end
+                    wire [Y_WIDTH-1:0] a   = s4_y0[q*Y_WIDTH +: Y_WIDTH];
+                    wire [SS_W-1:0]    a_x = {{(SS_W - Y_WIDTH - SKIP_FRAC){(Y_SIGNED != 0) & a[Y_WIDTH-1]}}, a,
+                                              {SKIP_FRAC{1'b0}}};
+                    wire [SS_W-1:0]    rm_x = {{(SS_W - RM_W){s4_rm[RM_W-1]}}, s4_rm};
+                    wire [SS_W-1:0]    sum = a_x + rm_x;
+                    rhe_shift #(.IN_WIDTH(SS_W), .SHIFT(SKIP_FRAC), .OUT_WIDTH(Y_WIDTH), .OUT_SIGNED(Y_SIGNED))
+                        u_sat (.x(sum), .y(f_y[q*Y_WIDTH +: Y_WIDTH]));
+                end
+                wire unused_res_last = ^res_sr[(RD-1)*LW +: LW];
+            end else begin : g_plain
+                // out: y = clip(y0 + res)
+                for (q = 0; q < PE; q = q + 1) begin : g_radd
+                    wire [Y_WIDTH-1:0] a = s4_y0[q*Y_WIDTH +: Y_WIDTH];
+                    wire [Y_WIDTH-1:0] r = res_sr[(RD-1)*LW + q*Y_WIDTH +: Y_WIDTH];
+                    wire a_e = (Y_SIGNED != 0) & a[Y_WIDTH-1];
+                    wire r_e = (Y_SIGNED != 0) & r[Y_WIDTH-1];
+                    wire [R_W-1:0] sum = {a_e, a_e, a} + {r_e, r_e, r};
+                    rhe_shift #(.IN_WIDTH(R_W), .SHIFT(0), .OUT_WIDTH(Y_WIDTH), .OUT_SIGNED(Y_SIGNED)) u_sat (
+                        .x(sum), .y(f_y[q*Y_WIDTH +: Y_WIDTH]));
+                end
             end
             assign f_vld  = s4_vld;
             assign f_fold = s4_fold;

@@ -7,9 +7,12 @@
 // Reference: hw/layers/spatial_map.py: spatial_map_ref (TABLE = sigmoid_table: the quantised sigmoid).
 // Rounding/saturation: rhe_shift.v (must be compiled with this file).
 //
-// Input beat  : {x, pass}; pass = PASS_WIDTH bits at [PASS_WIDTH-1:0] (in a conv layer: the mvu's
-//               accumulators), x = C x EW at [PASS_WIDTH + c*EW +: EW] (the block input, centre tap).
-// Output beat : {map, x, pass} (MAP_WIDTH unsigned on top): what requant (HAS_MAP) takes.
+// Input beat  : {top, x, pass}; pass = PASS_WIDTH bits at [PASS_WIDTH-1:0] (in a conv layer: the mvu's
+//               accumulators), x = C x EW at [PASS_WIDTH + c*EW +: EW] (the block input, centre tap), top =
+//               TOP_WIDTH bits above x, passed through (0 bits, or a first map when two instances are chained).
+// Output beat : {map, top, x, pass} (MAP_WIDTH unsigned on top): what requant (HAS_MAP) takes; a second
+//               instance with TOP_WIDTH = MAP_WIDTH appends the skip map of Both-Spatial-Spatial
+//               ({skip_map, map, x, pass}: requant with HAS_SKIP_MAP).
 //
 // Folding: the beat is read IN PLACE (AXI4-Stream: tdata is stable while tvalid && !tready).  Fold f
 // multiplies-and-accumulates elements f*PE .. f*PE+PE-1 (PE multipliers) in the f-th cycle the beat is
@@ -25,6 +28,7 @@ module spatial_map #(
     parameter integer PE         = 2,   // multipliers (elements per cycle), C % PE == 0
     parameter integer EW         = 8,   // width of a signed element of x
     parameter integer PASS_WIDTH = 1,   // bits of the beat below x, passed through (>= 1)
+    parameter integer TOP_WIDTH  = 0,   // bits of the beat above x, passed through (>= 0)
     parameter integer W_WIDTH    = 8,   // width of a signed weight
     parameter integer B_WIDTH    = 16,  // width of the signed bias (on the accumulator grid)
     parameter integer S          = 4,   // acc -> logit: > 0 round-half-even right shift, <= 0 left shift
@@ -36,10 +40,10 @@ module spatial_map #(
 ) (
     input  wire                              clk,
     input  wire                              rst,            // synchronous, active high
-    input  wire [C*EW+PASS_WIDTH-1:0]        s_axis_tdata,   // {x, pass}
+    input  wire [TOP_WIDTH+C*EW+PASS_WIDTH-1:0] s_axis_tdata, // {top, x, pass}
     input  wire                              s_axis_tvalid,
     output wire                              s_axis_tready,  // combinational from m_axis_tready
-    output wire [MAP_WIDTH+C*EW+PASS_WIDTH-1:0] m_axis_tdata, // {map, x, pass}
+    output wire [MAP_WIDTH+TOP_WIDTH+C*EW+PASS_WIDTH-1:0] m_axis_tdata, // {map, top, x, pass}
     output wire                              m_axis_tvalid,
     input  wire                              m_axis_tready
 );
@@ -50,7 +54,7 @@ module spatial_map #(
     localparam integer PROD_W = EW + W_WIDTH;                // one signed product
     localparam integer SUM_W  = PROD_W + $clog2(C) + 1;      // any sum of up to C products
     localparam integer ACC_W  = ((SUM_W > B_WIDTH) ? SUM_W : B_WIDTH) + 1;
-    localparam integer IN_W   = C * EW + PASS_WIDTH;
+    localparam integer IN_W   = TOP_WIDTH + C * EW + PASS_WIDTH;
     localparam integer LATENCY = NF + 1;
 
     initial begin
@@ -58,6 +62,7 @@ module spatial_map #(
         if (PE < 1 || PE > C || (C % PE) != 0) $error("%m: PE must divide C");
         if (EW < 2 || W_WIDTH < 2) $error("%m: EW and W_WIDTH must be >= 2 (signed)");
         if (PASS_WIDTH < 1) $error("%m: PASS_WIDTH must be >= 1");
+        if (TOP_WIDTH < 0) $error("%m: TOP_WIDTH must be >= 0");
         if (B_WIDTH < 1) $error("%m: B_WIDTH must be >= 1");
         if (L_WIDTH < 2 || L_WIDTH > 12) $error("%m: L_WIDTH must be in 2 .. 12 (table of 2^L_WIDTH entries)");
         if (MAP_WIDTH < 1) $error("%m: MAP_WIDTH must be >= 1");
