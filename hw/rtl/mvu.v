@@ -326,26 +326,22 @@ module mvu #(
                 end else begin : g_adders
                     localparam integer PWL = lvl_w(gl - 1);  // width of the level below
                     for (gn = 0; gn < lvl_n(gl); gn = gn + 1) begin : g_node
-                        // operands extended to NW bits: zero (binary counts) or sign (multi-bit sums)
-                        wire [PWL-1:0] a0 = g_lvl[gl - 1].v[2 * gn * PWL +: PWL];
-                        wire [NW-1:0]  a;
-                        wire [NW-1:0]  s;
-                        if (NW > PWL) begin : g_ext_a
-                            assign a = {{(NW - PWL){(BINARY == 0) & a0[PWL-1]}}, a0};
-                        end else begin : g_same_a
-                            assign a = a0;
-                        end
-                        if (2 * gn + 1 < lvl_n(gl - 1)) begin : g_add
-                            wire [PWL-1:0] b0 = g_lvl[gl - 1].v[(2 * gn + 1) * PWL +: PWL];
-                            wire [NW-1:0]  b;
-                            if (NW > PWL) begin : g_ext_b
-                                assign b = {{(NW - PWL){(BINARY == 0) & b0[PWL-1]}}, b0};
-                            end else begin : g_same_b
-                                assign b = b0;
+                        // the node's one or two operands extended to NW bits: zero (binary counts) or sign
+                        // (multi-bit sums); a lone operand (odd level) is added to zero
+                        localparam integer NOPS = (2 * gn + 1 < lvl_n(gl - 1)) ? 2 : 1;
+                        wire [2*NW-1:0] ops;
+                        wire [NW-1:0]   s = ops[0 +: NW] + ops[NW +: NW];
+                        genvar gk;
+                        for (gk = 0; gk < NOPS; gk = gk + 1) begin : g_op
+                            wire [PWL-1:0] o = g_lvl[gl - 1].v[(2 * gn + gk) * PWL +: PWL];
+                            if (NW > PWL) begin : g_ext
+                                assign ops[gk * NW +: NW] = {{(NW - PWL){(BINARY == 0) & o[PWL-1]}}, o};
+                            end else begin : g_same
+                                assign ops[gk * NW +: NW] = o;
                             end
-                            assign s = a + b;
-                        end else begin : g_pass
-                            assign s = a;
+                        end
+                        if (NOPS == 1) begin : g_pass
+                            assign ops[NW +: NW] = {NW{1'b0}};
                         end
                         if (gl % 2 == 0 || gl == TL) begin : g_reg
                             reg [NW-1:0] r;
