@@ -353,14 +353,8 @@ module requant #(
                 localparam integer SS_W = ((RM_W > Y_WIDTH + SKIP_FRAC) ? RM_W : Y_WIDTH + SKIP_FRAC) + 1;
                 wire [MAP_WIDTH-1:0] in_smap = s_axis_tdata[ACC_BITS + RES_BITS + MAP_WIDTH +: MAP_WIDTH];
                 reg  [(RD-1)*MAP_WIDTH-1:0] smap_sr;  // stage i at [i*MAP_WIDTH +: MAP_WIDTH]
-                if (RD > 2) begin : g_smap_long
-                    always @(posedge clk) begin
-                        if (adv) smap_sr <= {smap_sr[(RD-2)*MAP_WIDTH-1:0], in_smap};
-                    end
-                end else begin : g_smap_short
-                    always @(posedge clk) begin
-                        if (adv) smap_sr <= in_smap;
-                    end
+                always @(posedge clk) begin  // RD >= 5 here (HAS_MAP and HAS_RESIDUAL)
+                    if (adv) smap_sr <= {smap_sr[(RD-2)*MAP_WIDTH-1:0], in_smap};
                 end
                 wire [MAP_WIDTH-1:0] sm = smap_sr[(RD-2)*MAP_WIDTH +: MAP_WIDTH];
                 for (q = 0; q < PE; q = q + 1) begin : g_rmul
