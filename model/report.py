@@ -77,8 +77,11 @@ def training_summary(ck: dict) -> str:
     each run the weights went through (the checkpoint's history, then its own run)."""
     parts = []
     for run in [*ck.get("history", []), ck]:
-        if "grow" in run:  # model/grow.py: a shallower checkpoint grown deeper
-            parts.append("grown {} -> {} resblocks".format(*run["grow"]["resblocks"]))
+        if "skip_maps" in run or "grow" in run:  # model/grow.py
+            if "skip_maps" in run:  # Single-A given skip maps -> Both-A-B
+                parts.append("skip maps added ({from} -> {to})".format(**run["skip_maps"]))
+            if "grow" in run:  # a shallower checkpoint grown deeper
+                parts.append("grown {} -> {} resblocks".format(*run["grow"]["resblocks"]))
             continue
         ta = run.get("train_args") or {}
         what = [f"batch {ta['batch']}" if "batch" in ta else None, f"LR patch {ta['patch']}" if "patch" in ta else None,

@@ -99,3 +99,55 @@ def test_train_grows_init_and_records_it(tmp_path):
     with pytest.raises(ValueError, match="channels 8"):
         train([*common[:2], "--channels", "16", *common[4:], "--resblocks", "2", "--init", str(ck1),
                "--out", str(tmp_path / "bad.pt")])
+
+
+BOTH = "Both-Spatial-Spatial"
+
+
+def _with_skip_maps(src: BinarySRNet, block: str = BOTH) -> BinarySRNet:
+    cfg = SRConfig(channels=src.cfg.channels, n_resblocks=src.cfg.n_resblocks, block=block, quant=src.cfg.quant)
+    state, record = grow_state_dict(src.state_dict(), src.cfg, cfg)
+    assert record["skip_maps"]["units"] == list(range(len(src.body))) and "grow" not in record
+    m = BinarySRNet(cfg)
+    load_state_dict_for_qat(m, state)
+    return m.eval()
+
+
+@pytest.mark.parametrize("quant", [False, True])
+def test_skip_maps_added_near_identity(quant):
+    src = trained_small(BLOCK) if quant else _float_src()
+    dst = _with_skip_maps(src)
+    d_sd = dst.state_dict()
+    assert all(torch.equal(v, d_sd[k]) for k, v in src.state_dict().items())  # every old weight kept
+    x = _lr()
+    if quant:  # the new maps' activation scales are calibrated by training steps, as model.train does
+        opt = torch.optim.Adam([p for n, p in dst.named_parameters() if "skip_att" in n], 0.0)
+        dst.train()
+        for _ in range(3):
+            dst(x).abs().mean().backward()
+            opt.step()
+        dst.eval()
+    seen = []
+    hook = dst.body[0].skip_att.register_forward_hook(lambda mod, i, o: seen.append(o))
+    with torch.no_grad():
+        y0, y = src(x), dst(x)
+    hook.remove()
+    lo, hi = (255 / 256, 255 / 256) if quant else (0.997, 0.998)  # sigmoid(6 + ~0); quantised: the grid's top
+    assert lo <= float(seen[0].min()) and float(seen[0].max()) <= hi
+    # the skip maps scale every unit's identity by ~0.9975 (float) / 255/256 (quantised): the output moves by
+    # well under 1 % (measured 0.4 % on this float model); a map of 1/2 moves it by far more
+    assert float((y - y0).abs().mean()) < 0.01 * float(y0.abs().mean()), float((y - y0).abs().mean())
+    dst.train()
+    (dst(x) - torch.rand_like(y)).abs().mean().backward()
+    assert float(dst.body[0].skip_att.conv.weight.grad.abs().max()) > 0  # the maps learn from the first step
+
+
+def test_skip_maps_only_single_to_both_of_the_same_branch_map():
+    src = _float_src()
+    for block, what in (("Both-SE-Spatial", "Single-A -> Both-A-B"), ("Both-Spatial-SE", "SE skip map")):
+        cfg = SRConfig(channels=8, n_resblocks=1, block=block, quant=False)
+        with pytest.raises(ValueError, match=what):
+            grow_state_dict(src.state_dict(), src.cfg, cfg)
+    deeper_both = SRConfig(channels=8, n_resblocks=2, block=BOTH, quant=False)
+    with pytest.raises(ValueError, match="no identity initialisation"):
+        grow_state_dict(src.state_dict(), src.cfg, deeper_both)
