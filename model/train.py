@@ -37,6 +37,7 @@ from model.quant import ActQuant
 
 
 STATS_STEPS = ActQuant.collect_stats_steps + 1  # steps until every runtime-statistics scale is a parameter
+WARMUP_INIT = 200  # default --warmup of a run started from --init
 _BANKS: dict = {}  # training pairs per (sets, scale): several runs in one process (model.table1) load once
 
 
@@ -89,6 +90,10 @@ def main(argv=None):
     ap.add_argument("--batch", type=int, default=16, help="per process")
     ap.add_argument("--patch", type=int, default=32, help="LR patch size")
     ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--warmup", type=int, default=-1,
+                    help="linear learning-rate warm-up over this many iterations of a fresh optimizer; default: "
+                         f"{WARMUP_INIT} with --init (a fresh Adam's first steps move every weight by about lr, "
+                         "which wrecks a trained network), else 0")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--eval-every", type=int, default=1000)
@@ -128,8 +133,9 @@ def main(argv=None):
         load_state_dict_for_qat(model, state)
     model.to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
-    start, log, progress0 = 0, [], 0.0
+    start, log, progress0, resumed = 0, [], 0.0, False
     if a.resume and a.out.exists():
+        resumed = True
         ck = torch.load(a.out, map_location=dev, weights_only=False)
         load_state_dict_for_qat(model, ck["state_dict"])
         opt.load_state_dict(ck["optimizer"])
@@ -171,10 +177,12 @@ def main(argv=None):
             p = float(t.item())
         return p
 
+    warmup = a.warmup if a.warmup >= 0 else (WARMUP_INIT if a.init and not resumed else 0)
     progress = clock(start)
     for it in bar:
+        ramp = min(1.0, (it - start + 1) / warmup) if warmup else 1.0
         for g in opt.param_groups:
-            g["lr"] = a.lr * 0.5 * (1 + math.cos(math.pi * progress))
+            g["lr"] = a.lr * ramp * 0.5 * (1 + math.cos(math.pi * progress))
         if a.compile and it == max(start, STATS_STEPS if cfg.quant else 0):
             # not before: Brevitas' calibration steps take another code path, and compiling both recompiles
             net = torch.compile(net)

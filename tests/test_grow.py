@@ -5,6 +5,7 @@ import torch
 from conftest import trained_small
 from model.arch import BinarySRNet, SRConfig, load_checkpoint, load_state_dict_for_qat, save_checkpoint
 from model.grow import EPS, grow_state_dict
+from model.train import WARMUP_INIT
 
 BLOCK = "Single-Spatial"
 
@@ -94,6 +95,7 @@ def test_train_grows_init_and_records_it(tmp_path):
     m, ck = load_checkpoint(out)
     assert m.cfg.n_resblocks == 2 and len(m.body) == 4
     assert ck["history"][0]["iter"] == 5
+    assert ck["log"][0]["lr"] == pytest.approx(1e-3 / WARMUP_INIT)  # a fresh Adam on trained weights: warm-up
     assert ck["history"][1]["grow"]["resblocks"] == [1, 2] and ck["history"][1]["grow"]["init"] == str(ck1)
     assert training_summary(ck).startswith("5 (batch 2, LR patch 12, cpu) + grown 1 -> 2 resblocks + 1 (")
     with pytest.raises(ValueError, match="channels 8"):
