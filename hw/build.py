@@ -67,8 +67,13 @@ report_timing_summary -file [file join $here timing.rpt]
 
 
 def build(target_name: str, checkpoint: Path, folding: Path | None, synth: bool = True,
-          out_root: Path | None = None) -> dict:
-    """Build ``checkpoint`` for ``target_name`` into ``<out_root>/<target>`` (default ``build/``)."""
+          out_root: Path | None = None, cycles: int | None = None) -> dict:
+    """Build ``checkpoint`` for ``target_name`` into ``<out_root>/<target>`` (default ``build/``), folded to
+    ``folding`` (JSON) or else to at most ``cycles`` mvu cycles per LR pixel (default: the target's goal)."""
+    if folding and cycles:
+        raise ValueError("give a folding JSON or a cycle goal, not both")
+    if cycles is not None and cycles < 1:
+        raise ValueError(f"the cycle goal must be a positive number of cycles per LR pixel, not {cycles}")
     from model.arch import load_checkpoint
     from model.export import export_model
 
@@ -88,7 +93,7 @@ def build(target_name: str, checkpoint: Path, folding: Path | None, synth: bool 
     if folding:
         design.apply_folding(json.loads(Path(folding).read_text()))
     else:
-        design.set_folding(target.target_cycles_per_pixel)
+        design.set_folding(cycles or target.target_cycles_per_pixel)
     check = reference_check(model, design)
     (work / "folding_config.json").write_text(json.dumps(design.folding_config(), indent=2, sort_keys=True) + "\n")
     design.save_summary(work / "design.json")
@@ -102,7 +107,7 @@ def build(target_name: str, checkpoint: Path, folding: Path | None, synth: bool 
         "target": target.name, "part": target.part, "clock_mhz": target.clock_mhz,
         "checkpoint": os.path.relpath(checkpoint, REPO), "model_config": ck["config"], "commit": git_commit(),
         "device": target.device, "max_frame": [target.max_height, target.max_width],
-        "cycles_per_lr_pixel": cpp,
+        "cycles_per_lr_pixel": cpp, "folding_goal": str(folding) if folding else (cycles or target.target_cycles_per_pixel),
         "lr_pixels_per_second": target.clock_mhz * 1e6 / cpp,
         "layers": design.summary()["layers"], "skip_fifo_depth": design.skip_fifo_depth(),
         "reference_check": check, "generate_seconds": round(t_gen, 1),
@@ -131,10 +136,12 @@ def main(argv=None) -> int:
     ap.add_argument("--target", default="pynq-z2")
     ap.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT)
     ap.add_argument("--folding", type=Path, help="FINN-style folding JSON (default: the target's cycle goal)")
+    ap.add_argument("--cycles", type=int, help="folding goal: at most this many mvu cycles per LR pixel (default: "
+                    "the target's, 32 on pynq-z2); more cycles, fewer LUTs and DSPs, lower frame rate")
     ap.add_argument("--no-synth", action="store_true", help="skip the Yosys estimate (no fits check)")
     a = ap.parse_args(argv)
     try:
-        rep = build(a.target, a.checkpoint, a.folding, synth=not a.no_synth)
+        rep = build(a.target, a.checkpoint, a.folding, synth=not a.no_synth, cycles=a.cycles)
     except (KeyError, FileNotFoundError, ValueError, RuntimeError) as e:
         print(f"make hls: error: {e}", file=sys.stderr)
         return 2

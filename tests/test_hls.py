@@ -49,3 +49,20 @@ def test_over_budget_names_the_resource():
     assert over_budget({"LUT": 100, "FF": 10, "BRAM36": 1, "DSP": 0}, dev) == {}
     assert over_budget({"LUT": 60000, "FF": 10, "BRAM36": 141, "DSP": 0}, dev) == {
         "LUT": (60000, 53200), "BRAM36": (141, 140)}
+
+
+def test_cycle_goal_folds_further(small_model, tmp_path):
+    ck = tmp_path / "small.pt"
+    save_checkpoint(ck, small_model)
+    fast = build("pynq-z2", ck, None, synth=False, out_root=tmp_path / "a", cycles=8)
+    slow = build("pynq-z2", ck, None, synth=False, out_root=tmp_path / "b", cycles=64)
+    assert fast["folding_goal"] == 8 and slow["folding_goal"] == 64
+    assert fast["cycles_per_lr_pixel"] <= 8 < slow["cycles_per_lr_pixel"] <= 64
+    assert slow["reference_check"]["mismatches"] == 0
+
+    def lanes(rep, name):
+        return next(layer["PE"] * layer["SIMD"] for layer in rep["layers"] if layer["name"] == name)
+    assert lanes(slow, "body_0") < lanes(fast, "body_0")
+    with pytest.raises(ValueError, match="not both"):
+        build("pynq-z2", ck, tmp_path / "f.json", synth=False, out_root=tmp_path / "c", cycles=64)
+    assert main(["--checkpoint", str(ck), "--no-synth", "--cycles", "0"]) == 2
