@@ -83,8 +83,9 @@ def grow_state_dict(state_dict: dict, src: SRConfig, dst: SRConfig, eps: float =
         out[p + "a"] = out[p + "a"] * eps
         out[p + "b"] = out[p + "gamma"] + (out[p + "b"] - out[p + "gamma"]) * eps
         out[p + "zeta"] = out[p + "zeta"] * eps
-    record = {**records, "grow": {"resblocks": [src.n_resblocks, dst.n_resblocks], "new_units": list(range(n_src, n_dst)),
-                       "copied_from_units": copied, "eps": eps, "rule": RULE}}
+    record = {**records, "grow": {"resblocks": [src.n_resblocks, dst.n_resblocks],
+                                  "new_units": list(range(n_src, n_dst)), "copied_from_units": copied, "eps": eps,
+                                  "rule": RULE}}
     return out, record
 
 

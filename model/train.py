@@ -11,9 +11,9 @@ where the run starts (0, or the progress a resumed checkpoint saved) to zero ove
 then ends, so a run on a lent GPU of fixed length finishes annealed whatever its speed (``--iters`` is
 then only an upper bound).  Resumes from ``--out`` with ``--resume``; a checkpoint keeps the runs it
 continues (``history``: the ``--init`` checkpoint's runs, oldest first; ``{"grow": ...}`` where ``--init``
-had fewer resblocks and was grown, ``{"skip_maps": ...}`` where a Single-A one became Both-A-B, model/grow.py).  Logs loss and Set5 PSNR (of the
-model as configured: the quantised model is what the hardware computes); runs on CPU or CUDA.  Data:
-``$SR_DATA`` (default ``../shared/data``) with ``train/``.
+had fewer resblocks and was grown, ``{"skip_maps": ...}`` where a Single-A one became Both-A-B, model/grow.py).
+Logs loss and Set5 PSNR (of the model as configured: the quantised model is what the hardware computes);
+runs on CPU or CUDA.  Data: ``$SR_DATA`` (default ``../shared/data``) with ``train/``.
 """
 from __future__ import annotations
 
@@ -85,7 +85,8 @@ def main(argv=None):
     ap.add_argument("--resblocks", type=int, default=4)
     ap.add_argument("--float", dest="fp", action="store_true", help="train the float model (quantisers off)")
     ap.add_argument("--init", type=Path, help="start from this checkpoint's weights (e.g. float -> QAT); one with "
-                    "fewer --resblocks is grown to the requested depth, a Single-A one into --block Both-A-B (model/grow.py)")
+                    "fewer --resblocks is grown to the requested depth, a Single-A one into --block Both-A-B "
+                    "(model/grow.py)")
     ap.add_argument("--iters", type=int, default=20000)
     ap.add_argument("--batch", type=int, default=16, help="per process")
     ap.add_argument("--patch", type=int, default=32, help="LR patch size")

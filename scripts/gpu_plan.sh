@@ -30,6 +30,8 @@
 #   calibrate the new maps' activation scales);
 # - bss4_fwarm: float at batch 256 for 4.5 min (the fast mode), then quantisation-aware from it at batch 128
 #   for 3.5 min at a tenth of the lr, as model.table1 does.
+# Result (H200, 2026-11-26, reports/gpu/h200_bss4_warm_2026-11-26.json): bss4_warm Set5 36.67, bss4_fwarm 36.70
+# (now model/checkpoints/board_bss4.pt); side by side the chains slowed each other (float 7.3 steps/s vs 19 alone).
 #
 # ANNEAL scales the budget (the CPU smoke test of this plan sets it tiny).
 A="${ANNEAL:-1}"
