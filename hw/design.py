@@ -49,10 +49,10 @@ class Design:
 
     # ------------------------------------------------------------------ folding
     def folding_config(self) -> dict:
-        """FINN-style folding config: {"Defaults": {}, layer: {"PE": .., "SIMD": ..}}."""
+        """FINN-style folding config: {"Defaults": {}, layer: {"PE": .., "SIMD": .., "ram_style": ..}}."""
         cfg = {"Defaults": {}}
         for layer in self.layers:
-            cfg[layer.name] = {"PE": layer.pe, "SIMD": layer.simd}
+            cfg[layer.name] = {"PE": layer.pe, "SIMD": layer.simd, "ram_style": layer.ram_style}
         return cfg
 
     def apply_folding(self, cfg: dict) -> None:
@@ -64,7 +64,8 @@ class Design:
         defaults = cfg.get("Defaults", {})
         for name, layer in names.items():
             c = {**defaults, **cfg.get(name, {})}
-            layer.set_folding(int(c.get("PE", layer.pe)), int(c.get("SIMD", layer.simd)))
+            layer.set_folding(int(c.get("PE", layer.pe)), int(c.get("SIMD", layer.simd)),
+                              c.get("ram_style", layer.ram_style))
 
     def set_folding(self, target_cycles: int) -> None:
         """Cheapest folding of every layer with at most ``target_cycles`` mvu cycles per LR pixel."""

@@ -52,8 +52,10 @@ def geometry(cfg: dict) -> dict:
     leaves = -(-p["SIMD"] // 6) if p["BINARY"] else p["SIMD"]
     levels = (leaves - 1).bit_length()  # clog2
     ts = (levels + 1) // 2  # registered adder-tree stages
-    # edges from the input handshake to the output handshake (output never stalled)
-    return {"nf": nf, "sf": sf, "fold": nf * sf, "ts": ts, "latency": nf * sf + ts + 2}
+    # edges from the input handshake to the output handshake (output never stalled); a weight memory adds
+    # its read stage
+    latency = nf * sf + ts + 2 + p.get("WEIGHT_MEM", 0)
+    return {"nf": nf, "sf": sf, "fold": nf * sf, "ts": ts, "latency": latency}
 
 
 def make_inputs(cfg: dict, rng: np.random.Generator, n_random: int) -> np.ndarray:

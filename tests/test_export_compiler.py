@@ -86,8 +86,27 @@ def test_folding_config_roundtrip_and_checks(design):
         design.apply_folding({"body_0": {"PE": 3}})
     with pytest.raises(KeyError, match="unknown layers"):
         design.apply_folding({"nope": {"PE": 1}})
+    with pytest.raises(ValueError, match="ram_style 'bram' is not one of"):
+        design.apply_folding({"body_0": {"ram_style": "bram"}})
     design.apply_folding(cfg)
     assert design.folding_config() == cfg
+
+
+def test_weight_store_follows_fold_depth(design):
+    """auto: a LUT ROM up to 32 folds (ROM bit + XNOR in one LUT6), block RAM deeper; explicit styles win,
+    and the choice reaches the RTL parameters and the report."""
+    layer = design.layers[1]
+    assert layer.mh <= 32 < 9 * layer.mh
+    layer.set_folding(1, layer.mw, "auto")
+    assert layer.cycles_per_pixel() == layer.mh and layer.weight_mem == 0
+    assert layer.verilog_params()["WEIGHT_MEM"] == "0" and layer.summary()["weight_mem"] == "distributed"
+    layer.set_folding(1, layer.mw // 9)  # 9 * MH folds; the style stays "auto"
+    assert layer.weight_mem == 1 and layer.verilog_params()["WEIGHT_MEM"] == "1"
+    assert layer.summary()["weight_mem"] == "block"
+    layer.set_folding(1, layer.mw // 9, "distributed")
+    assert layer.weight_mem == 0
+    layer.set_folding(layer.mh, layer.mw, "block")
+    assert layer.cycles_per_pixel() == 1 and layer.weight_mem == 1
 
 
 def test_fill_rejects_unknown_and_leftover_placeholders():

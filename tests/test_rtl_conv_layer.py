@@ -48,15 +48,20 @@ CASES = {
     "spatial_c8_pe1_simd72": lambda rng: (binary_layer(rng, 8, spatial=True), 1, 72),
     "both_c4_pe2_simd12": lambda rng: (binary_layer(rng, 4, both=True), 2, 12),
     "both_c8_pe1_simd72": lambda rng: (binary_layer(rng, 8, both=True), 1, 72),
+    # mvu weights in block RAM (WEIGHT_MEM = 1: one more pipeline stage), still at full rate
+    "spatial_c8_pe1_simd72_block": lambda rng: (binary_layer(rng, 8, spatial=True), 1, 72, "block"),
+    "binary_c4_pe2_simd12_block": lambda rng: (binary_layer(rng, 4), 2, 12, "block"),
+    "mac_3to4_pe2_simd9_block": lambda rng: (mac_layer(rng, 3, 4), 2, 9, "block"),
 }
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_conv_layer(case, tmp_path):
     rng = np.random.default_rng(zlib.crc32(case.encode()))
-    layer, pe, simd = CASES[case](rng)
-    layer.set_folding(pe, simd)
-    if case.endswith("pe1_simd72"):
+    layer, *folding = CASES[case](rng)
+    layer.set_folding(*folding)
+    assert layer.weight_mem == case.endswith("_block")
+    if "pe1_simd72" in case:
         assert layer.requant.PE == 1 and layer.cycles_per_pixel() == layer.c_out
     lo, hi = int_range(layer.in_width, layer.in_signed)
     frames = []

@@ -17,12 +17,16 @@ from hw.numerics import int_range
 from sim.runner import REPO, rtl_sources, run_cocotb
 
 CASES = {
-    # name: (MW, MH, PE, SIMD, BINARY, IN_WIDTH, IN_SIGNED, W_WIDTH, SIDE_WIDTH)
-    "bin_fold": (36, 8, 2, 12, 1, 1, 0, 1, 5),
-    "bin_parallel": (36, 8, 8, 36, 1, 1, 0, 1, 6),  # one cycle per vector: the most vectors in flight
-    "bin_serial": (36, 8, 1, 1, 1, 1, 0, 1, 8),
-    "mb_u8xs8": (27, 8, 4, 9, 0, 8, 0, 8, 3),
-    "mb_signed": (18, 6, 3, 6, 0, 6, 1, 4, 7),
+    # name: (MW, MH, PE, SIMD, BINARY, IN_WIDTH, IN_SIGNED, W_WIDTH, SIDE_WIDTH, WEIGHT_MEM)
+    "bin_fold": (36, 8, 2, 12, 1, 1, 0, 1, 5, 0),
+    "bin_parallel": (36, 8, 8, 36, 1, 1, 0, 1, 6, 0),  # one cycle per vector: the most vectors in flight
+    "bin_serial": (36, 8, 1, 1, 1, 1, 0, 1, 8, 0),
+    "mb_u8xs8": (27, 8, 4, 9, 0, 8, 0, 8, 3, 0),
+    "mb_signed": (18, 6, 3, 6, 0, 6, 1, 4, 7, 0),
+    # weights in a synchronous memory (block RAM), one more pipeline stage
+    "bin_fold_mem": (36, 8, 2, 12, 1, 1, 0, 1, 5, 1),
+    "bin_parallel_mem": (36, 8, 8, 36, 1, 1, 0, 1, 6, 1),  # one word: the address never moves
+    "mb_signed_mem": (18, 6, 3, 6, 0, 6, 1, 4, 7, 1),
 }
 
 
@@ -51,12 +55,12 @@ def test_reference_sanity():
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_mvu(case):
-    mw, mh, pe, simd, binary, in_width, in_signed, w_width, side_width = CASES[case]
+    mw, mh, pe, simd, binary, in_width, in_signed, w_width, side_width, weight_mem = CASES[case]
     rng = np.random.default_rng(sum(map(ord, case)))
     w = make_weights(mw, mh, bool(binary), w_width, rng)
     aw = acc_width(mw, bool(binary), in_width, bool(in_signed), w_width)
     params = dict(MW=mw, MH=mh, PE=pe, SIMD=simd, BINARY=binary, IN_WIDTH=in_width, IN_SIGNED=in_signed,
-                  W_WIDTH=w_width, ACC_WIDTH=aw, SIDE_WIDTH=side_width)
+                  W_WIDTH=w_width, ACC_WIDTH=aw, SIDE_WIDTH=side_width, WEIGHT_MEM=weight_mem)
     nbits = mh * mw * w_width
     hdl_params = dict(params, WEIGHTS=f"{nbits}'h{pack_weights(w, w_width):x}")
     cfg = {"params": params, "w": w.tolist(), "seed": int(rng.integers(1 << 30))}

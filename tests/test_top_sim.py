@@ -14,6 +14,10 @@ def small_build(small_model, tmp_path_factory):
     build = tmp_path_factory.mktemp("small_build")
     design = Design.from_qonnx(export_model(small_model, build / "m.onnx", 8, 8), max_width=16, max_height=16)
     design.set_folding(8)
+    # every other layer keeps its weights in block RAM (mvu WEIGHT_MEM = 1): both stores run in one chain
+    for layer in design.layers[::2]:
+        layer.set_folding(layer.pe, layer.simd, "block")
+    assert {layer.weight_mem for layer in design.layers} == {0, 1}
     write_rtl(design, build / "rtl")
     return build, design
 

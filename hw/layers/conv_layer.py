@@ -22,6 +22,10 @@ from hw.layers.sliding_window import sliding_window_ref
 from hw.numerics import sign_bit
 
 
+RAM_STYLES = ("auto", "distributed", "block")
+ROM_FUSE_DEPTH = 32  # fold depth up to which a LUT ROM of the weights is the cheapest store (weight_mem)
+
+
 def divisors(n: int) -> list[int]:
     return [d for d in range(1, n + 1) if n % d == 0]
 
@@ -46,6 +50,7 @@ class ConvLayer:
     requant: RequantParams
     pe: int = 1
     simd: int = 1
+    ram_style: str = "auto"  # mvu weight store: "distributed" (LUT ROM), "block" (block RAM), "auto" (see weight_mem)
     spatial_map: SpatialMapParams | None = None
     skip_map: SpatialMapParams | None = None  # Both-Spatial-Spatial: the residual's own map
 
@@ -64,7 +69,7 @@ class ConvLayer:
         if self.skip_map is not None and (self.skip_map.MAP_WIDTH != self.requant.MAP_WIDTH
                                           or self.skip_map.C != self.c_in or self.spatial_map is None):
             raise ValueError(f"{self.name}: a skip map needs the branch map, and C / MAP_WIDTH matching the layer")
-        self.set_folding(self.pe, self.simd)
+        self.set_folding(self.pe, self.simd, self.ram_style)
 
     @property
     def mw(self) -> int:
@@ -82,10 +87,14 @@ class ConvLayer:
     def out_width(self) -> int:
         return self.requant.Y_WIDTH
 
-    def set_folding(self, pe: int, simd: int) -> None:
+    def set_folding(self, pe: int, simd: int, ram_style: str | None = None) -> None:
         if self.mh % pe or self.mw % simd:
             raise ValueError(f"{self.name}: PE={pe} must divide MH={self.mh} and SIMD={simd} must divide MW={self.mw}")
+        if ram_style is not None and ram_style not in RAM_STYLES:
+            raise ValueError(f"{self.name}: ram_style {ram_style!r} is not one of {', '.join(RAM_STYLES)}")
         self.pe, self.simd = pe, simd
+        if ram_style is not None:
+            self.ram_style = ram_style
         self.requant = replace(self.requant, PE=self.requant_pe(), ACC_WIDTH=self.acc_width)
         if self.spatial_map is not None:
             self.spatial_map = replace(self.spatial_map, PE=self.spatial_map_pe())
@@ -103,6 +112,16 @@ class ConvLayer:
         """Fewest spatial_map multipliers that keep it strictly faster than the mvu (C/PE + 1 < NF*SF)."""
         cycles = self.cycles_per_pixel()
         return next((d for d in divisors(self.c_in) if self.c_in // d + 1 < cycles), self.c_in)
+
+    @property
+    def weight_mem(self) -> int:
+        """mvu.v WEIGHT_MEM: 1 (weights in block RAM, read a stage ahead) for ``block``, and for ``auto`` once
+        the fold depth NF*SF exceeds ROM_FUSE_DEPTH; 0 (a LUT ROM) otherwise.  Up to that depth a lane's ROM
+        bit and its XNOR share one LUT6 (5 address bits + x), which no memory beats; deeper, the ROM turns
+        into LUT trees and muxes (hw/rtl/mvu.v; figures in the README)."""
+        if self.ram_style == "auto":
+            return int(self.cycles_per_pixel() > ROM_FUSE_DEPTH)
+        return int(self.ram_style == "block")
 
     def cycles_per_pixel(self) -> int:
         """mvu cycles per output pixel, NF * SF (requant takes fewer, the window ~1)."""
@@ -125,7 +144,7 @@ class ConvLayer:
         p = {
             "C_IN": str(self.c_in), "C_OUT": str(self.c_out), "EW": str(self.in_width),
             "IN_SIGNED": str(int(self.in_signed)), "BINARY": str(int(self.binary)),
-            "PE": str(self.pe), "SIMD": str(self.simd), "W_WIDTH": str(mvu_w), "ACC_WIDTH": str(self.acc_width),
+            "PE": str(self.pe), "SIMD": str(self.simd), "WEIGHT_MEM": str(self.weight_mem), "W_WIDTH": str(mvu_w), "ACC_WIDTH": str(self.acc_width),
             "WEIGHTS": f"{self.mh * self.mw * mvu_w}'h{pack_weights(self.weights, mvu_w):x}",
         }
         for k, v in self.requant.verilog_param_literals().items():
@@ -144,7 +163,8 @@ class ConvLayer:
 
     def summary(self) -> dict:
         return {"name": self.name, "type": "xnor_popcount" if self.binary else "mac", "c_in": self.c_in,
-                "c_out": self.c_out, "MW": self.mw, "MH": self.mh, "PE": self.pe, "SIMD": self.simd, "requant_PE": self.requant.PE,
+                "c_out": self.c_out, "MW": self.mw, "MH": self.mh, "PE": self.pe, "SIMD": self.simd,
+                "weight_mem": "block" if self.weight_mem else "distributed", "requant_PE": self.requant.PE,
                 "in_width": self.in_width, "acc_width": self.acc_width, "out_width": self.out_width,
                 "cycles_per_pixel": self.cycles_per_pixel(), "has_prelu": self.requant.HAS_PRELU,
                 "has_residual": self.requant.HAS_RESIDUAL,

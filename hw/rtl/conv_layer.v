@@ -21,6 +21,7 @@ module conv_layer #(
     parameter integer BINARY = 1,           // 1: XNOR-popcount on the signs of the inputs; 0: multi-bit MAC
     parameter integer PE = 1,               // mvu output channels in parallel
     parameter integer SIMD = 288,           // mvu inputs in parallel
+    parameter integer WEIGHT_MEM = 0,       // mvu weights: 0 LUT ROM, 1 synchronous memory (block RAM)
     parameter integer W_WIDTH = 1,          // weight width (1 when BINARY)
     parameter integer ACC_WIDTH = 10,       // accumulator width (from the dot-product bound)
     parameter [C_OUT*9*C_IN*W_WIDTH-1:0] WEIGHTS = 0,  // W[h][w] at (h*9*C_IN + w)*W_WIDTH, w = tap*C_IN + c
@@ -146,7 +147,8 @@ wire [SIDE_WIDTH+C_OUT*ACC_WIDTH-1:0] acc_tdata;
 wire                                  acc_tvalid, acc_tready;
 
 mvu #(.MW(MW), .MH(C_OUT), .PE(PE), .SIMD(SIMD), .BINARY(BINARY), .IN_WIDTH(X_WIDTH), .IN_SIGNED(IN_SIGNED),
-      .W_WIDTH(W_WIDTH), .ACC_WIDTH(ACC_WIDTH), .SIDE_WIDTH(SIDE_WIDTH), .WEIGHTS(WEIGHTS)) matmul (
+      .W_WIDTH(W_WIDTH), .ACC_WIDTH(ACC_WIDTH), .SIDE_WIDTH(SIDE_WIDTH), .WEIGHT_MEM(WEIGHT_MEM),
+      .WEIGHTS(WEIGHTS)) matmul (
     .clk(clk), .rst(rst),
     .s_axis_tdata({side, x_vec}), .s_axis_tvalid(win_tvalid), .s_axis_tready(win_tready),
     .m_axis_tdata(acc_tdata), .m_axis_tvalid(acc_tvalid), .m_axis_tready(acc_tready)

@@ -13,13 +13,21 @@
 //
 // Sideband: the side bits of a beat do not go through the pipeline.  They are written into a small FIFO
 // (LUT RAM) when the beat is accepted and read into the output register when the vector's result is
-// loaded there: vectors leave in order, and at most TS + 4 are between the two points (cur, TS + 2
-// pipeline stages, the output skid), so a FIFO of SDEPTH >= TS + 6 entries never overflows.  A
+// loaded there: vectors leave in order, and at most TS + 4 + WEIGHT_MEM are between the two points (cur,
+// TS + 2 + WEIGHT_MEM pipeline stages, the output skid), so a FIFO of SDEPTH >= TS + 6 + WEIGHT_MEM
+// entries never overflows.  A
 // 256-bit residual sideband costs the FIFO and one output register instead of a copy in every stage.
+//
+// Weights (WEIGHT_MEM): 0: a constant ROM, read combinationally in the issue stage; while NF*SF <= 32 the
+// ROM bit of a lane and its XNOR fit one LUT6 (5 fold-address bits + x), the cheapest form; deeper ROMs
+// become LUT trees and muxes.  1: a synchronous memory of NF*SF words of PE*SIMD weights, initialised
+// from WEIGHTS (Yosys and Vivado map it to block RAM), read one stage ahead of the XNOR/multiply
+// (stage `wread`): the LUTs keep only the XNOR and the popcount, whatever the fold depth.
 //
 // Pipeline (all stages share one clock enable `ce`, which is a register: no combinational path from
 // m_axis_tready or s_axis_tvalid to any other output):
-//   issue     cur vector register + fold counters (nf, sf); x slice and weight ROM slice selected here
+//   issue     cur vector register + fold counters (nf, sf); x slice (and the ROM slice) selected here
+//   wread     WEIGHT_MEM = 1 only: the memory's output register, the x slice and flags registered beside it
 //   leaf      register of the tree leaves: multi-bit: the PE x SIMD products; binary: the XNOR bits
 //             compressed 6:3 (one LUT6 per count bit), ceil(SIMD/6) 3-bit counts per PE
 //   tree      PE adder trees over the leaves (nodes as wide as their level needs), a register every
@@ -28,8 +36,8 @@
 //   acc       accumulate over SF synapse folds; at the last synapse fold the PE results go into the
 //             result register (neuron folds 0..NF-2) or, at the last neuron fold, straight into the
 //             output register together with the rest of the result vector and the sideband.
-// Latency (empty pipeline, no stalls): the output beat is valid NF*SF + TS + 1 cycles after the clock
-// edge that accepted the input beat.
+// Latency (empty pipeline, no stalls): the output beat is valid NF*SF + TS + 1 + WEIGHT_MEM cycles after
+// the clock edge that accepted the input beat.
 //
 // Streams: input beat {side, x}, x = MW elements of IN_WIDTH bits (element i at [i*IN_WIDTH +: IN_WIDTH]);
 // output beat {side, acc}, acc = MH signed ACC_WIDTH-bit results (element h at [h*ACC_WIDTH +: ACC_WIDTH]).
@@ -49,6 +57,7 @@ module mvu #(
     parameter integer W_WIDTH = 1,        // bits per weight, signed (must be 1 when BINARY)
     parameter integer ACC_WIDTH = 8,      // bits per signed result; must hold the worst-case dot product
     parameter integer SIDE_WIDTH = 1,     // sideband bits passed through unchanged next to the result (>= 1)
+    parameter integer WEIGHT_MEM = 0,     // 0: weights in a LUT ROM; 1: in a synchronous memory (block RAM)
     parameter [MH*MW*W_WIDTH-1:0] WEIGHTS = 0  // W[h][w] at [(h*MW+w)*W_WIDTH +: W_WIDTH]
 ) (
     input  wire                            clk,
@@ -124,8 +133,12 @@ module mvu #(
     // result width required by the bound: [-MW, MW] / [MW*min product, MW*max product]
     localparam integer ACC_NEED = (BINARY != 0) ? clog2(MW + 1) + 1 : mac_bits(MW, EW, IN_SIGNED, WW);
     localparam integer FW   = 3 + NFB;                       // flags: {final, nf, last, first}
-    localparam integer SAB  = clog2(TS + 6);                 // side FIFO address width
-    localparam integer SDEPTH = 1 << SAB;                    // side FIFO entries (>= TS + 6, see above)
+    localparam integer RS   = (WEIGHT_MEM != 0) ? 1 : 0;     // weight-read stages
+    localparam integer SAB  = clog2(TS + 6 + RS);            // side FIFO address width
+    localparam integer SDEPTH = 1 << SAB;                    // side FIFO entries (>= TS + 6 + RS, see above)
+    localparam integer WD   = NF * SF;                       // weight words (one per fold)
+    localparam integer WAB  = (WD > 1) ? clog2(WD) : 1;      // weight address width
+    localparam integer WBW  = PE * SIMD * WW;                // weight word: PE neurons x SIMD synapses
 
     // tree geometry: level l has lvl_n(l) nodes of lvl_w(l) bits: a node sums 2^l leaves, so it needs
     // at most l bits more than a leaf, and never more than the whole tree's TW
@@ -151,6 +164,7 @@ module mvu #(
         if (MH % PE != 0) $error("%m: MH (%0d) must be a multiple of PE (%0d)", MH, PE);
         if (MW % SIMD != 0) $error("%m: MW (%0d) must be a multiple of SIMD (%0d)", MW, SIMD);
         if (SIDE_WIDTH < 1) $error("%m: SIDE_WIDTH must be >= 1");
+        if (WEIGHT_MEM != 0 && WEIGHT_MEM != 1) $error("%m: WEIGHT_MEM must be 0 or 1");
         if (BINARY != 0 && (IN_WIDTH != 1 || W_WIDTH != 1))
             $error("%m: BINARY requires IN_WIDTH = W_WIDTH = 1");
         if (BINARY == 0 && (IN_WIDTH < 1 || W_WIDTH < 2))
@@ -246,42 +260,102 @@ module mvu #(
     end
 
     // ------------------------------------------------------------------------------------------------
-    // Issue -> leaf register (flags travel alongside; no reset on data/flags, they map to SRLs)
-    //   binary:    XNOR of x and the weights, 6:3 compressed: NL 3-bit counts per PE
-    //   multi-bit: the SIMD products per PE (PW-bit signed; Yosys packs them into DSP48 M registers)
+    // Weights: ROM in the issue stage, or memory read in the wread stage
     // ------------------------------------------------------------------------------------------------
     reg  [PE*NL*LW-1:0] leaf;
     reg  [FW-1:0]       pflags;
     reg                 pvalid;
     wire [PE*NL*LW-1:0] leaf_d;
 
+    // the issue stage's flags; what the leaf stage sees: x slice, weights, flags, valid
+    wire [FW-1:0]      i_flags = {sf_last && nf_last, nf, sf_last, sf == {SFB{1'b0}}};
+    wire [SIMD*EW-1:0] l_x;
+    wire [WBW-1:0]     l_w;       // neuron gp's SIMD weights at [gp*SIMD*WW +: SIMD*WW]
+    wire [FW-1:0]      l_flags;
+    wire               l_valid;
+
     genvar gp, gs;
     generate
-        for (gp = 0; gp < PE; gp = gp + 1) begin : g_rom
-            // weight ROM: the SIMD weights of neuron nf*PE+gp for synapse fold sf, sliced from WEIGHTS
-            reg [SIMD*WW-1:0] ws;
-            integer ra, rb;
-            always @* begin
-                ws = {(SIMD * WW){1'b0}};
-                for (ra = 0; ra < NF; ra = ra + 1)
-                    for (rb = 0; rb < SF; rb = rb + 1)
-                        if (nf == ra[NFB-1:0] && sf == rb[SFB-1:0])
-                            ws = WEIGHTS[((ra * PE + gp) * MW + rb * SIMD) * WW +: SIMD * WW];
+        if (WEIGHT_MEM == 0) begin : g_wrom
+            for (gp = 0; gp < PE; gp = gp + 1) begin : g_pe
+                // the SIMD weights of neuron nf*PE+gp for synapse fold sf, sliced from WEIGHTS
+                reg [SIMD*WW-1:0] ws;
+                integer ra, rb;
+                always @* begin
+                    ws = {(SIMD * WW){1'b0}};
+                    for (ra = 0; ra < NF; ra = ra + 1)
+                        for (rb = 0; rb < SF; rb = rb + 1)
+                            if (nf == ra[NFB-1:0] && sf == rb[SFB-1:0])
+                                ws = WEIGHTS[((ra * PE + gp) * MW + rb * SIMD) * WW +: SIMD * WW];
+                end
+                assign l_w[gp * SIMD * WW +: SIMD * WW] = ws;
             end
+            assign l_x     = xs;
+            assign l_flags = i_flags;
+            assign l_valid = cur_valid;
+        end else begin : g_wmem
+            // word a = nf*SF + sf: the weights of neurons nf*PE .. nf*PE+PE-1, synapses sf*SIMD ..
+            (* rom_style = "block", ram_style = "block" *) reg [WBW-1:0] wmem [0:WD-1];
+            reg [WBW-1:0] word;
+            integer ia, ip;
+            initial begin
+                for (ia = 0; ia < WD; ia = ia + 1) begin
+                    for (ip = 0; ip < PE; ip = ip + 1)
+                        word[ip * SIMD * WW +: SIMD * WW] =
+                            WEIGHTS[(((ia / SF) * PE + ip) * MW + (ia % SF) * SIMD) * WW +: SIMD * WW];
+                    wmem[ia] = word;
+                end
+            end
+            // read address: advances with the fold counters, so it is nf*SF + sf of the issuing fold
+            reg [WAB-1:0] wa;
+            always @(posedge clk) begin
+                if (rst) wa <= {WAB{1'b0}};
+                else if (advance) wa <= (sf_last && nf_last) ? {WAB{1'b0}} : wa + 1'b1;
+            end
+            reg [WBW-1:0]     wq;
+            reg [SIMD*EW-1:0] xq;
+            reg [FW-1:0]      fq;
+            reg               vq;
+            always @(posedge clk) begin
+                if (ce) begin
+                    wq <= wmem[wa];
+                    xq <= xs;
+                    fq <= i_flags;
+                end
+            end
+            always @(posedge clk) begin
+                if (rst) vq <= 1'b0;
+                else if (ce) vq <= cur_valid;
+            end
+            assign l_w     = wq;
+            assign l_x     = xq;
+            assign l_flags = fq;
+            assign l_valid = vq;
+        end
+    endgenerate
+
+    // ------------------------------------------------------------------------------------------------
+    // Issue (or wread) -> leaf register (flags travel alongside; no reset on data/flags, they map to SRLs)
+    //   binary:    XNOR of x and the weights, 6:3 compressed: NL 3-bit counts per PE
+    //   multi-bit: the SIMD products per PE (PW-bit signed; Yosys packs them into DSP48 M registers)
+    // ------------------------------------------------------------------------------------------------
+    generate
+        for (gp = 0; gp < PE; gp = gp + 1) begin : g_lane
+            wire [SIMD*WW-1:0] ws = l_w[gp * SIMD * WW +: SIMD * WW];
             if (BINARY != 0) begin : g_xnor
                 wire [6*NL-1:0] xb;  // bipolar products as bits, zero-padded to whole groups of 6
                 if (6 * NL > SIMD) begin : g_pad
-                    assign xb = {{(6 * NL - SIMD){1'b0}}, ~(xs ^ ws)};
+                    assign xb = {{(6 * NL - SIMD){1'b0}}, ~(l_x ^ ws)};
                 end else begin : g_nopad
-                    assign xb = ~(xs ^ ws);
+                    assign xb = ~(l_x ^ ws);
                 end
                 for (gs = 0; gs < NL; gs = gs + 1) begin : g_pc
                     assign leaf_d[(gp * NL + gs) * LW +: LW] = pc6(xb[6 * gs +: 6]);
                 end
             end else begin : g_mac
                 for (gs = 0; gs < SIMD; gs = gs + 1) begin : g_mul
-                    wire signed [EW:0]   xe = (IN_SIGNED != 0) ? {xs[gs * EW + EW - 1], xs[gs * EW +: EW]}
-                                                               : {1'b0, xs[gs * EW +: EW]};
+                    wire signed [EW:0]   xe = (IN_SIGNED != 0) ? {l_x[gs * EW + EW - 1], l_x[gs * EW +: EW]}
+                                                               : {1'b0, l_x[gs * EW +: EW]};
                     wire signed [WW-1:0] we = ws[gs * WW +: WW];
                     wire signed [PW-1:0] xw = xe * we;
                     assign leaf_d[(gp * NL + gs) * LW +: LW] = xw;
@@ -293,13 +367,13 @@ module mvu #(
     always @(posedge clk) begin
         if (ce) begin
             leaf   <= leaf_d;
-            pflags <= {sf_last && nf_last, nf, sf_last, sf == {SFB{1'b0}}};
+            pflags <= l_flags;
         end
     end
 
     always @(posedge clk) begin
         if (rst) pvalid <= 1'b0;
-        else if (ce) pvalid <= cur_valid;
+        else if (ce) pvalid <= l_valid;
     end
 
     // ------------------------------------------------------------------------------------------------
