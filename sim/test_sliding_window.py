@@ -14,7 +14,7 @@ import cocotb
 import numpy as np
 from cocotb.triggers import with_timeout
 
-from hw.layers.sliding_window import pack_windows, sliding_window_ref
+from hw.layers.sliding_window import pack_sign_windows, pack_windows, sliding_window_ref
 from hw.numerics import pack
 from sim.tb import StreamTB
 
@@ -22,6 +22,7 @@ CFG = json.loads(os.environ.get("SW_CFG", "{}"))
 C = int(CFG.get("C", 1))
 EW = int(CFG.get("EW", 8))
 REPLICATE = bool(CFG.get("REPLICATE", 0))
+SIGNS = bool(CFG.get("SIGNS", 0))
 GROUPS = [tuple(int(v) for v in g) for g in CFG.get("groups", [[5, 7, 2]])]
 SEED = int(CFG.get("seed", 1))
 PMAX = (1 << EW) - 1
@@ -66,7 +67,8 @@ async def send_groups(tb: StreamTB, groups) -> None:
 
 
 def expected_words(groups) -> list[int]:
-    return [wd for h, w, frames in groups for f in frames for wd in pack_windows(sliding_window_ref(f, REPLICATE), EW)]
+    packer = pack_sign_windows if SIGNS else pack_windows
+    return [wd for h, w, frames in groups for f in frames for wd in packer(sliding_window_ref(f, REPLICATE), EW)]
 
 
 def check(got: list[int], groups) -> None:
@@ -77,6 +79,9 @@ def check(got: list[int], groups) -> None:
         for fi, f in enumerate(frames):
             for y in range(h):
                 for x in range(w):
+                    if got[i] != exp[i] and SIGNS:
+                        raise AssertionError(f"group {gi} ({h}x{w}) frame {fi} pixel ({y},{x}): got {got[i]:#x}, "
+                                             f"expected {exp[i]:#x} (signs, then the centre above bit {9 * C})")
                     if got[i] != exp[i]:
                         win = sliding_window_ref(f, REPLICATE)[y, x]
                         taps = [(got[i] >> (t * C * EW)) & ((1 << (C * EW)) - 1) for t in range(9)]

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from hw.layers.sliding_window import sliding_window_ref
+from hw.layers.sliding_window import pack_sign_windows, sliding_window_ref
 from sim.runner import rtl_sources, run_cocotb
 
 CASES = {
@@ -18,6 +18,11 @@ CASES = {
                     [[8, 6, 2], [2, 8, 1], [9, 3, 1], [2, 2, 1]]),       # W == MAX_W (power of 2)
     "c3_ew8_rep": (dict(C=3, EW=8, MAX_W=16, DIM_BITS=4, REPLICATE=1),
                    [[6, 5, 2], [2, 3, 1], [3, 15, 1], [4, 2, 1]]),       # W < MAX_W = 2**DIM_BITS
+    # an XNOR layer's window: sign bits of every tap, the centre in full
+    "c3_ew4_signs": (dict(C=3, EW=4, MAX_W=8, DIM_BITS=4, REPLICATE=0, SIGNS=1),
+                     [[8, 6, 2], [2, 8, 1], [9, 3, 1], [2, 2, 1]]),
+    "c2_ew8_signs": (dict(C=2, EW=8, MAX_W=16, DIM_BITS=4, REPLICATE=0, SIGNS=1),
+                     [[6, 5, 2], [2, 3, 1], [3, 15, 1], [4, 2, 1]]),
 }
 
 
@@ -48,3 +53,13 @@ def test_sliding_window_ref(replicate):
     exp = np.array([[img[min(y, 1), min(x, 2)] if replicate or (y <= 1 and x <= 2) else [0, 0]
                      for x in (1, 2, 3)] for y in (0, 1, 2)]).reshape(9, 2)
     assert np.array_equal(win[1, 2], exp)
+
+
+def test_pack_sign_windows():
+    """Signs of every tap (0 -> +1, msb set -> -1; padding 0 -> +1), the centre in full above them."""
+    img = np.array([[[0, 200], [127, 128]]])  # 1 x 2 pixels, C = 2, EW = 8: 200 and 128 are negative
+    words = pack_sign_windows(sliding_window_ref(img, False), 8)
+    signs0 = 0b11_11_11_01_01_11_11_11_11  # taps t8..t0, tap t at bits 2t..2t+1; pixel signs 0b01
+    assert words[0] == signs0 | ((0 | 200 << 8) << 18)
+    signs1 = 0b11_11_11_11_01_01_11_11_11
+    assert words[1] == signs1 | ((127 | 128 << 8) << 18)

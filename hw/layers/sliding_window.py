@@ -32,3 +32,13 @@ def pack_windows(win: np.ndarray, ew: int) -> list[int]:
     ``[i*ew +: ew]`` within it; one word per pixel, raster order."""
     h, w, nt, c = win.shape
     return [pack(win[y, x].reshape(nt * c), ew) for y in range(h) for x in range(w)]
+
+
+def pack_sign_windows(win: np.ndarray, ew: int) -> list[int]:
+    """Stream words of the SIGNS=1 window: the sign bits of every tap (bit ``t*C + i`` = 1 where element i of
+    tap t is >= 0 as an ``ew``-bit two's-complement number, i.e. its msb is 0) and the centre tap in full
+    above them, at ``[9*C +: C*ew]``; one word per pixel, raster order."""
+    h, w, nt, c = win.shape
+    signs = 1 - ((np.asarray(win, dtype=np.int64) >> (ew - 1)) & 1)
+    return [pack(signs[y, x].reshape(nt * c), 1) | (pack(win[y, x, 4], ew) << (nt * c))
+            for y in range(h) for x in range(w)]

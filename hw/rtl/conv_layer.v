@@ -1,9 +1,10 @@
 // conv_layer: one 3x3, stride-1, 'same' convolution as a streaming layer:
 //   sliding_window (zero padding) -> mvu (XNOR-popcount or multi-bit MAC, folded PE x SIMD) -> requant.
-// BINARY=1 (the Base binary block): the window holds the full-precision residual-stream pixels, so the
-// zero padding happens before Sign (0 -> +1, hw/numerics.sign_bit); the mvu takes bit ~msb of every tap
-// element, and the centre tap travels as the mvu sideband to requant's residual input (the line buffer
-// doubles as the residual skip buffer: no separate FIFO, and no deadlock by construction).
+// BINARY=1 (the Base binary block): the window takes the full-precision residual-stream pixels, so the
+// zero padding happens before Sign (0 -> +1, hw/numerics.sign_bit); it keeps only the sign bits (~msb) of
+// every tap but the centre (sliding_window SIGNS=1), the mvu takes those, and the full centre tap travels
+// as the mvu sideband to requant's residual input (the line buffer doubles as the residual skip buffer:
+// no separate FIFO, and no deadlock by construction).
 // BINARY=0: multi-bit conv (head/tail); the bias is requant's B.
 // RQ_HAS_MAP=1 (the Single-Spatial block): spatial_map sits between mvu and requant; it computes the
 // pixel's attention map from the centre tap (the block input) and requant multiplies the RPReLU output
@@ -115,10 +116,13 @@ generate
     end
 endgenerate
 
-wire [9*C_IN*EW-1:0] win_tdata;
+// binary: the window gives the 9 taps' sign bits and the centre tap in full ({centre, signs})
+localparam integer WIN_WIDTH = (BINARY != 0) ? MW + C_IN * EW : MW * EW;
+wire [WIN_WIDTH-1:0] win_tdata;
 wire                 win_tvalid, win_tready;
 
-sliding_window #(.C(C_IN), .EW(EW), .MAX_W(MAX_W), .DIM_BITS(DIM_BITS), .REPLICATE(0)) window (
+sliding_window #(.C(C_IN), .EW(EW), .MAX_W(MAX_W), .DIM_BITS(DIM_BITS), .REPLICATE(0),
+                 .SIGNS(BINARY != 0 ? 1 : 0)) window (
     .clk(clk), .rst(rst), .cfg_width(cfg_width), .cfg_height(cfg_height),
     .s_axis_tdata(in_tdata), .s_axis_tvalid(in_tvalid), .s_axis_tready(in_tready),
     .m_axis_tdata(win_tdata), .m_axis_tvalid(win_tvalid), .m_axis_tready(win_tready)
@@ -127,16 +131,18 @@ sliding_window #(.C(C_IN), .EW(EW), .MAX_W(MAX_W), .DIM_BITS(DIM_BITS), .REPLICA
 // ---- mvu input: signs (binary) or the elements themselves, plus the centre tap as sideband
 wire [MW*X_WIDTH-1:0] x_vec;
 wire [SIDE_WIDTH-1:0] side;
-genvar i;
 generate
     if (BINARY != 0) begin : g_sign
-        for (i = 0; i < MW; i = i + 1) begin : g_bit
-            assign x_vec[i] = ~win_tdata[i*EW + EW-1];  // x >= 0 -> +1 (bit 1)
+        assign x_vec = win_tdata[MW-1:0];  // x >= 0 -> +1 (bit 1), formed in the window
+        if (RQ_HAS_RESIDUAL == 0) begin : g_no_centre
+            wire unused_centre = ^win_tdata[MW +: C_IN*EW];  // the full centre tap feeds only the residual
         end
     end else begin : g_multibit
         assign x_vec = win_tdata;
     end
-    if (RQ_HAS_RESIDUAL != 0) begin : g_side
+    if (RQ_HAS_RESIDUAL != 0 && BINARY != 0) begin : g_side
+        assign side = win_tdata[MW +: C_IN*EW];
+    end else if (RQ_HAS_RESIDUAL != 0) begin : g_side_mb
         assign side = win_tdata[4*C_IN*EW +: C_IN*EW];
     end else begin : g_noside
         assign side = 1'b0;

@@ -13,10 +13,16 @@
 // output (top edge: row0 := row1; bottom: row2 := row1; then left: col0 := col1; right:
 // col2 := col1), i.e. row and column clamped independently.
 //
-// Line buffers: two simple dual-port memories of MAX_W x C*EW bits, one write port and one
-// synchronous read port each (Yosys maps them to block RAM).  Buffer 0 holds row r-1, buffer 1 row r-2;
-// the read for a position is issued when the previous position is left, so reads never collide
-// with the write of the same cycle.
+// Line buffers: two simple dual-port memories of MAX_W pixels, one write port and one synchronous read
+// port each (Yosys maps them to block RAM).  Buffer 0 holds row r-1, buffer 1 row r-2; the read for a
+// position is issued when the previous position is left, so reads never collide with the write of the
+// same cycle.
+//
+// SIGNS = 1 (the input of an XNOR layer, zero padding only): every tap leaves as its C sign bits
+// (bit = ~msb, i.e. x >= 0 -> 1, padding 0 -> 1), tap t at m_axis_tdata[t*C +: C], and the centre tap
+// also in full, at [9*C +: C*EW] (the residual and the attention input).  Only the middle row's centre
+// is ever needed in full, so buffer 1 and every window register but the centre hold signs: C bits
+// instead of C*EW per pixel.
 //
 // Throughput: (H+1)*(W+1) cycles per frame with a continuous input and a ready output, i.e.
 // H*W pixels plus H+W+1 padding cycles; frames follow back to back with no gap.  The input sees
@@ -35,7 +41,8 @@ module sliding_window #(
     parameter integer EW = 8,         // bits per channel element (>= 1)
     parameter integer MAX_W = 64,     // maximum frame width = line-buffer depth (2 .. 2**DIM_BITS)
     parameter integer DIM_BITS = 8,   // width of cfg_width / cfg_height and the position counters (>= 2)
-    parameter integer REPLICATE = 0   // 0: zero padding, 1: edge-replicate padding
+    parameter integer REPLICATE = 0,  // 0: zero padding, 1: edge-replicate padding
+    parameter integer SIGNS = 0       // 1: taps as sign bits, plus the centre in full (see above)
 ) (
     input  wire                  clk,
     input  wire                  rst,
@@ -44,12 +51,16 @@ module sliding_window #(
     input  wire [C*EW-1:0]       s_axis_tdata,
     input  wire                  s_axis_tvalid,
     output wire                  s_axis_tready,
-    output reg  [9*C*EW-1:0]     m_axis_tdata,
+    output reg  [((SIGNS != 0) ? 9*C + C*EW : 9*C*EW)-1:0] m_axis_tdata,
     output reg                   m_axis_tvalid,
     input  wire                  m_axis_tready
 );
     // bits per pixel
     localparam integer PW = C * EW;
+    // bits per tap held as a sign vector (SIGNS) or in full
+    localparam integer SW = (SIGNS != 0) ? C : PW;
+    // a padding tap: zero, or the signs of zero
+    localparam [SW-1:0] PAD_S = (SIGNS != 0) ? {SW{1'b1}} : {SW{1'b0}};
     // line-buffer address width
     localparam integer AW = (MAX_W > 1) ? $clog2(MAX_W) : 1;
     // 1 when padding taps are zero (their values matter), 0 when they are substituted at the output
@@ -65,6 +76,7 @@ module sliding_window #(
         if (DIM_BITS <= 30 && MAX_W > (1 << DIM_BITS))
             $error("%m: MAX_W (%0d) must be <= 2**DIM_BITS (DIM_BITS=%0d)", MAX_W, DIM_BITS);
         if (REPLICATE != 0 && REPLICATE != 1) $error("%m: REPLICATE must be 0 or 1 (got %0d)", REPLICATE);
+        if (SIGNS != 0 && (SIGNS != 1 || REPLICATE != 0)) $error("%m: SIGNS must be 0 or 1, and 1 needs REPLICATE = 0");
     end
 
     // ---------------------------------------------------------------- position counter
@@ -116,11 +128,22 @@ module sliding_window #(
         end
     end
 
+    // ---------------------------------------------------------------- sign vectors
+    // the C sign bits of a pixel (bit i = ~msb of element i: x >= 0 -> 1)
+    function [C-1:0] sgn;
+        input [PW-1:0] v;
+        integer i;
+        begin
+            for (i = 0; i < C; i = i + 1) sgn[i] = ~v[i * EW + EW - 1];
+        end
+    endfunction
+
     // ---------------------------------------------------------------- line buffers
     reg [PW-1:0] lb0 [0:MAX_W-1];  // row r-1
-    reg [PW-1:0] lb1 [0:MAX_W-1];  // row r-2
+    reg [SW-1:0] lb1 [0:MAX_W-1];  // row r-2 (signs only with SIGNS)
     reg [PW-1:0] lb0_q;            // lb0[c] of the current position
-    reg [PW-1:0] lb1_q;            // lb1[c] of the current position
+    reg [SW-1:0] lb1_q;            // lb1[c] of the current position
+    wire [SW-1:0] lb0_s;           // lb0_q as lb1 stores it
 
     wire lb_we = fire && !c_last;           // in-frame column: store the column
     wire lb_re = fire && (c_n != w_q);      // prefetch the next position's column (not for column W)
@@ -133,28 +156,45 @@ module sliding_window #(
     end
 
     always @(posedge clk) begin
-        if (lb_we) lb1[wr_addr] <= lb0_q;
+        if (lb_we) lb1[wr_addr] <= lb0_s;
         if (lb_re) lb1_q <= lb1[rd_addr];
     end
 
     // ---------------------------------------------------------------- window columns
     // new column (rows r-2, r-1, r at column c); zero outside the frame in zero-padding mode
-    wire [PW-1:0] new_top = (ZERO_PAD && (r_le1 || c_last)) ? {PW{1'b0}} : lb1_q;
+    wire [SW-1:0] new_top = (ZERO_PAD && (r_le1 || c_last)) ? PAD_S : lb1_q;
     wire [PW-1:0] new_mid = (ZERO_PAD && (r_zero || c_last)) ? {PW{1'b0}} : lb0_q;
     wire [PW-1:0] new_bot = (ZERO_PAD && !needs_input) ? {PW{1'b0}} : s_axis_tdata;
 
-    // the two previous columns: sh1 = column c-2, sh2 = column c-1 (top, mid, bot)
-    reg [PW-1:0] sh1_top, sh1_mid, sh1_bot;
-    reg [PW-1:0] sh2_top, sh2_mid, sh2_bot;
+    // the two previous columns: sh1 = column c-2, sh2 = column c-1 (top, mid, bot); sh2_mid, the next
+    // centre, is the one register that is always held in full
+    reg [SW-1:0] sh1_top, sh1_mid, sh1_bot;
+    reg [SW-1:0] sh2_top, sh2_bot;
+    reg [PW-1:0] sh2_mid;
+    wire [SW-1:0] new_mid_s, new_bot_s, sh2_mid_s;  // as taps: signs with SIGNS, else the values
+
+    generate
+        if (SIGNS != 0) begin : g_signs
+            assign lb0_s     = sgn(lb0_q);
+            assign new_mid_s = sgn(new_mid);
+            assign new_bot_s = sgn(new_bot);
+            assign sh2_mid_s = sgn(sh2_mid);
+        end else begin : g_full
+            assign lb0_s     = lb0_q;
+            assign new_mid_s = new_mid;
+            assign new_bot_s = new_bot;
+            assign sh2_mid_s = sh2_mid;
+        end
+    endgenerate
 
     always @(posedge clk) begin
         if (fire) begin
             sh1_top <= sh2_top;
-            sh1_mid <= sh2_mid;
+            sh1_mid <= sh2_mid_s;
             sh1_bot <= sh2_bot;
             sh2_top <= new_top;
             sh2_mid <= new_mid;
-            sh2_bot <= new_bot;
+            sh2_bot <= new_bot_s;
         end
     end
 
@@ -165,12 +205,12 @@ module sliding_window #(
     wire is_left = c_one;
     wire is_right = c_last;
 
-    reg [PW-1:0] t0, t1, t2, t3, t4, t5, t6, t7, t8;  // taps [ky][kx] = t(3*ky+kx)
+    reg [SW-1:0] t0, t1, t2, t3, t4, t5, t6, t7, t8;  // taps [ky][kx] = t(3*ky+kx)
     always @* begin
         // rows: top (ky=0), mid (ky=1), bottom (ky=2); columns: sh1 (kx=0), sh2 (kx=1), new (kx=2)
         t0 = sh1_top; t1 = sh2_top; t2 = new_top;
-        t3 = sh1_mid; t4 = sh2_mid; t5 = new_mid;
-        t6 = sh1_bot; t7 = sh2_bot; t8 = new_bot;
+        t3 = sh1_mid; t4 = sh2_mid_s; t5 = new_mid_s;
+        t6 = sh1_bot; t7 = sh2_bot; t8 = new_bot_s;
         if (REP) begin
             if (is_top) begin
                 t0 = t3; t1 = t4; t2 = t5;
@@ -187,9 +227,17 @@ module sliding_window #(
         end
     end
 
-    always @(posedge clk) begin
-        if (fire && emits) m_axis_tdata <= {t8, t7, t6, t5, t4, t3, t2, t1, t0};
-    end
+    generate
+        if (SIGNS != 0) begin : g_out_signs
+            always @(posedge clk) begin
+                if (fire && emits) m_axis_tdata <= {sh2_mid, t8, t7, t6, t5, t4, t3, t2, t1, t0};
+            end
+        end else begin : g_out_full
+            always @(posedge clk) begin
+                if (fire && emits) m_axis_tdata <= {t8, t7, t6, t5, t4, t3, t2, t1, t0};
+            end
+        end
+    endgenerate
 
     always @(posedge clk) begin
         if (rst) m_axis_tvalid <= 1'b0;
