@@ -312,13 +312,15 @@ def base_block(g: _Walker, name: str, pad, x: str, f_r: int, b_r: int) -> tuple[
     f_t, b_t, s_t = g.act_quant(q_t, f"{name} t")
     prelu = g.only_consumer(q_t.output[0], "PRelu")
     beta_raw, f_beta_raw = to_fixed(g.const(prelu.input[1]), f"{prelu.name} slope")
-    f_beta = max(f_beta_raw, 0)  # the positive branch shifts t left by f_beta
-    beta_int = beta_raw << (f_beta - f_beta_raw)
     add_z = g.only_consumer(prelu.output[0], "Add")
     z_int, f_zeta = to_fixed(g.const(g.other_input(add_z, prelu.output[0])), f"{add_z.name} zeta")
+    # u = PReLU(t) on the grid 2^-(f_t + f_beta): the positive branch shifts t left by f_beta.  to_fixed gives
+    # the fewest fraction bits that hold the slopes exactly; the model put zeta on the grid of its slopes'
+    # power-of-two scale, which is finer when the slopes are coarse (e.g. all 0.25 at init): then u is
+    # carried on zeta's grid instead, so the sum stays exact
+    f_beta = max(f_beta_raw, f_zeta - f_t, 0)
+    beta_int = beta_raw << (f_beta - f_beta_raw)
     f_u = f_t + f_beta
-    if f_zeta > f_u:
-        raise UnsupportedGraph(f"{add_z.name}: zeta grid 2^-{f_zeta} finer than the PReLU output grid 2^-{f_u}")
     z_int = z_int << (f_u - f_zeta)
     nxt = g.only_consumer(add_z.output[0], ("Quant", "Mul"))
     sm, f_map = None, 0

@@ -136,3 +136,26 @@ def test_shipped_model_integer_reference_equals_pytorch_on_whole_set5(shipped, s
     model, _, design = shipped
     for name, img in set5_lr.items():
         assert np.array_equal(design.execute(img), golden(model, img)[0]), name
+
+
+def test_zeta_finer_than_the_slopes(small_model, set5_lr, tmp_path):
+    """Slopes that need few fraction bits (all 0.25, as at init) with a zeta the model put on the finer grid of
+    the slopes' power-of-two scale: the compiler carries PReLU's output on zeta's grid and stays bit-exact."""
+    import copy
+
+    import torch
+
+    m = copy.deepcopy(small_model)
+    gen = torch.Generator().manual_seed(0)
+    with torch.no_grad():
+        for n, p in m.named_parameters():
+            if n.endswith(".beta"):
+                p.fill_(0.25)
+            elif n.endswith(".zeta"):
+                p.copy_((torch.rand(p.shape, generator=gen) - 0.5) * 0.2)
+    d = Design.from_qonnx(export_model(m, tmp_path / "z.onnx", SIZE, SIZE))
+    rq = d.layers[1].requant
+    assert rq.BETA_FRAC > 2 and all(b == 1 << (rq.BETA_FRAC - 2) for b in rq.BETA)  # 0.25, widened
+    assert any(z % 2 for z in rq.ZETA)  # zeta needs the finest bit of the widened grid
+    for patch in corner_patches(set5_lr, SIZE):
+        assert np.array_equal(d.execute(patch), golden(m, patch)[0])
