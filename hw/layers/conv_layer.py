@@ -50,7 +50,7 @@ class ConvLayer:
     requant: RequantParams
     pe: int = 1
     simd: int = 1
-    ram_style: str = "auto"  # mvu weight store: "distributed" (LUT ROM), "block" (block RAM), "auto" (see weight_mem)
+    ram_style: str = "auto"  # mvu weights: "distributed" (LUT ROM), "block" (block RAM), "auto" (see weight_mem)
     spatial_map: SpatialMapParams | None = None
     skip_map: SpatialMapParams | None = None  # Both-Spatial-Spatial: the residual's own map
 
@@ -144,7 +144,8 @@ class ConvLayer:
         p = {
             "C_IN": str(self.c_in), "C_OUT": str(self.c_out), "EW": str(self.in_width),
             "IN_SIGNED": str(int(self.in_signed)), "BINARY": str(int(self.binary)),
-            "PE": str(self.pe), "SIMD": str(self.simd), "WEIGHT_MEM": str(self.weight_mem), "W_WIDTH": str(mvu_w), "ACC_WIDTH": str(self.acc_width),
+            "PE": str(self.pe), "SIMD": str(self.simd), "WEIGHT_MEM": str(self.weight_mem), "W_WIDTH": str(mvu_w),
+            "ACC_WIDTH": str(self.acc_width),
             "WEIGHTS": f"{self.mh * self.mw * mvu_w}'h{pack_weights(self.weights, mvu_w):x}",
         }
         for k, v in self.requant.verilog_param_literals().items():
