@@ -310,7 +310,7 @@ module mvu #(
             reg [WAB-1:0] wa;
             always @(posedge clk) begin
                 if (rst) wa <= {WAB{1'b0}};
-                else if (advance) wa <= (sf_last && nf_last) ? {WAB{1'b0}} : wa + 1'b1;
+                else if (advance) wa <= pop ? {WAB{1'b0}} : wa + 1'b1;
             end
             reg [WBW-1:0]     wq;
             reg [SIMD*EW-1:0] xq;
