@@ -22,7 +22,7 @@
 #   default's 36.68): reports/gpu/h200_ss6_grow_2026-11-26.json.  Then scripts/gpu_bench.py on the same H200:
 #   the board model trains 4.6x faster float (26.4 steps/s at batch 128, 19.0 at 256) than quantised (5.8).
 #
-# This plan (fourth call): the Both-Spatial-Spatial board model (C = 32, 4 resblocks; the hardware builds it since
+# The fourth call's plan: the Both-Spatial-Spatial board model (C = 32, 4 resblocks; the hardware builds it since
 # commit 0876fd6), started from the shipped Single-Spatial default with skip maps added near identity
 # (model/grow.py add_skip_maps: Set5 36.682 quantised at step 0, calibrated on the CPU, vs the default's 36.683),
 # two chains side by side (a quantised step is launch-bound: GPU 0-17 % busy alone):
@@ -33,11 +33,20 @@
 # Result (H200, 2026-11-26, reports/gpu/h200_bss4_warm_2026-11-26.json): bss4_warm Set5 36.67, bss4_fwarm 36.70
 # (now model/checkpoints/board_bss4.pt); side by side the chains slowed each other (float 7.3 steps/s vs 19 alone).
 #
+# This plan (the next call): the 48-channel Single-Spatial board model (model/checkpoints/board_c48.pt: Set5
+# 36.69 quantised after 10,893 float + 16,158 quantisation-aware iterations on one CPU thread, batch 16, LR patch
+# 24; the hardware builds it at 48 cycles/LR px, reports/pynq-z2/board_c48).  The C = 32 models sit at
+# 36.68-36.70 after every GPU fine-tune; C = 48 reached that level on the CPU alone, so it is the one with
+# room to grow.  One chain, alone on the GPU (side by side, chains only time-slice it):
+# - c48_float: float at batch 256, LR patch 48, lr 5e-4 cosine over 5 min (200-iteration warm-up of the
+#   fresh Adam), started from board_c48's weights;
+# - c48_gpu: quantisation-aware from it at batch 128, lr 1e-4, 3.5 min (its first 301 steps calibrate the
+#   activation scales on the new float weights).
+#
 # ANNEAL scales the budget (the CPU smoke test of this plan sets it tiny).
 A="${ANNEAL:-1}"
 m() { python3 -c "print(round($1 * $A, 4))"; }
-bss=(--block Both-Spatial-Spatial --channels 32 --resblocks 4 --patch 48 --iters 100000000 --eval-every 4000)
-train bss4_warm "${bss[@]}" --init model/checkpoints/default.pt --batch 128 --lr 2e-4 --anneal-minutes "$(m 8)" &
-train bss4_fwarm_float "${bss[@]}" --init model/checkpoints/default.pt --float --batch 256 --lr 5e-4 \
-    --anneal-minutes "$(m 4.5)" &&
-  train bss4_fwarm "${bss[@]}" --init "$W/bss4_fwarm_float.pt" --batch 128 --lr 1e-4 --anneal-minutes "$(m 3.5)" &
+c48=(--block Single-Spatial --channels 48 --resblocks 4 --patch 48 --iters 100000000 --eval-every 4000)
+train c48_float "${c48[@]}" --init model/checkpoints/board_c48.pt --float --batch 256 --lr 5e-4 \
+    --anneal-minutes "$(m 5)" &&
+  train c48_gpu "${c48[@]}" --init "$W/c48_float.pt" --batch 128 --lr 1e-4 --anneal-minutes "$(m 3.5)" &
