@@ -24,7 +24,7 @@ help:
 	@echo "make test-full             test + slow checks (Urban100 bicubic protocol)"
 	@echo "make lint                  verilator --lint-only -Wall on every core"
 	@echo "make train                 retrain the default checkpoint on \$$SR_DATA/train (2-core CPU: ~60 min)"
-	@echo "make eval                  PSNR/SSIM on Set5/Set14/B100/Urban100 of bicubic and the default model (quantised, and float: same weights, quantisers off) -> reports/quality.{json,md}, reports/crops/"
+	@echo "make eval                  PSNR/SSIM on Set5/Set14/B100/Urban100 of bicubic and the default model (quantised, and float: same weights, quantisers off; and its x8 self-ensemble on Set5/Set14) -> reports/quality.{json,md}, reports/crops/"
 	@echo "make clean                 remove build/"
 
 $(STAMP): requirements.txt
@@ -60,7 +60,8 @@ train: $(STAMP)
 	$(PY) -m model.train --block Single-Spatial --channels 32 --resblocks 4 --iters 24000 --batch 16 --patch 24 --eval-every 2000 --threads 2 --out $(CHECKPOINT)
 
 eval: $(STAMP)
-	$(PY) -m model.report --model default=$(CHECKPOINT) --model default_float=$(CHECKPOINT):float
+	$(PY) -m model.report --model default=$(CHECKPOINT) --model default_float=$(CHECKPOINT):float \
+		--model default_x8=$(CHECKPOINT):x8
 
 clean:
 	rm -rf build

@@ -2,13 +2,15 @@
 
     python -m model.report [--model default=model/checkpoints/default.pt ...] [--sets set5,set14,b100,urban100]
     python -m model.report --model default=ck.pt --model default_float=ck.pt:float   # same weights, quantisers off
+    python -m model.report --model default_x8=ck.pt:x8           # x8 self-ensemble, on --x8-sets only
 
 Writes ``reports/quality.json`` ({model: {set: {psnr, ssim}}}, with a ``bicubic`` row), the Markdown
 table ``reports/quality.md`` (ours beside the paper's Table 1 row of the same block, bicubic beside the
 published values) and side-by-side crops ``reports/crops/<image>.png`` (LR nearest x2 | bicubic | ours | HR);
 re-renders the Markdown Table 1 (``reports/table1*.md``) from the stored runs ``reports/table1*.json``.
 The models are evaluated as their checkpoint's config says (quantised: what the hardware computes) unless
-the spec ends in ``:float`` or ``:quant``.  Crops show the quantised models.
+the spec ends in ``:float`` or ``:quant``; ``:x8`` (last) evaluates the x8 self-ensemble (model/ensemble.py).
+Crops show the quantised single-pass models.
 """
 from __future__ import annotations
 
@@ -91,16 +93,19 @@ def training_summary(ck: dict) -> str:
     return " + ".join(parts) + " iterations"
 
 
-def parse_spec(spec: str) -> tuple[str, Path, bool | None]:
-    """``NAME=CHECKPOINT[:float|:quant]`` -> (name, checkpoint, quant override or None)."""
+def parse_spec(spec: str) -> tuple[str, Path, bool | None, bool]:
+    """``NAME=CHECKPOINT[:float|:quant][:x8]`` -> (name, checkpoint, quant override or None, self-ensemble)."""
     if "=" not in spec:
-        raise ValueError(f"--model {spec!r}: expected NAME=CHECKPOINT[:float|:quant]")
+        raise ValueError(f"--model {spec!r}: expected NAME=CHECKPOINT[:float|:quant][:x8]")
     name, path = spec.split("=", 1)
+    ensemble = path.endswith(":x8")
+    if ensemble:
+        path = path[:-3]
     mode = None
     if path.endswith((":float", ":quant")):
         path, tag = path.rsplit(":", 1)
         mode = tag == "quant"
-    return name, Path(path), mode
+    return name, Path(path), mode, ensemble
 
 
 def main(argv=None) -> int:
@@ -109,16 +114,22 @@ def main(argv=None) -> int:
                     help="default: default=model/checkpoints/default.pt; append :float or :quant to override "
                          "the checkpoint's mode")
     ap.add_argument("--sets", default=",".join(SETS))
+    ap.add_argument("--x8-sets", default="set5,set14",
+                    help="the sets a :x8 model is evaluated on (8 passes per image: Urban100 would take hours)")
     ap.add_argument("--out", type=Path, default=REPO / "reports")
     a = ap.parse_args(argv)
     specs = a.model or [f"default={DEFAULT_CHECKPOINT}"]
     sets = a.sets.split(",")
     for s in sets:
         dataset_dir(s)  # a clear error naming the missing set, before any work
-    models, meta = {}, {"bicubic": {"description": "MATLAB-compatible bicubic x2 (model/imresize.py)"}}
+    x8_sets = [s for s in a.x8_sets.split(",") if s in sets]
+    models, ensembled = {}, set()
+    meta = {"bicubic": {"description": "MATLAB-compatible bicubic x2 (model/imresize.py)"}}
     for spec in specs:
-        name, path, mode = parse_spec(spec)
+        name, path, mode, ensemble = parse_spec(spec)
         models[name], ck = load_checkpoint(path, quant=mode)
+        if ensemble:
+            ensembled.add(name)
         cfg = models[name].cfg
         how = "quantised" if cfg.quant else "float"
         trained_quant = ck["config"].get("quant", True)
@@ -129,16 +140,19 @@ def main(argv=None) -> int:
                       "config": ck["config"], "iterations": ck.get("iter"), "train_args": ck.get("train_args"),
                       "history": ck.get("history", []),
                       "description": f"{cfg.block}, C={cfg.channels}, {cfg.n_resblocks} resblocks, {how}, "
-                                     f"{training_summary(ck)}"}
+                                     f"{training_summary(ck)}"
+                                     + (f", x8 self-ensemble (8 passes, integer mean; {', '.join(x8_sets)})"
+                                        if ensemble else "")}
     quality = {"bicubic": evaluate(None, sets, with_ssim=True)}
     for name, m in models.items():
-        quality[name] = evaluate(m, sets, with_ssim=True)
+        x8 = name in ensembled
+        quality[name] = evaluate(m, x8_sets if x8 else sets, with_ssim=True, self_ensemble=x8)
         print(name, json.dumps(quality[name]), flush=True)
     a.out.mkdir(parents=True, exist_ok=True)
     (a.out / "quality.json").write_text(json.dumps(quality, indent=2, sort_keys=True) + "\n")
     (a.out / "quality_meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
     (a.out / "quality.md").write_text(markdown(quality, meta, sets))
-    crops({n: m for n, m in models.items() if m.cfg.quant}, a.out / "crops")
+    crops({n: m for n, m in models.items() if m.cfg.quant and n not in ensembled}, a.out / "crops")
     for stored in sorted(a.out.glob("table1*.json")):  # the Table 1 runs (python -m model.table1), re-rendered
         print("re-rendered", rerender(stored))
     print((a.out / "quality.md").read_text())

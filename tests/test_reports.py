@@ -37,9 +37,11 @@ def test_report_model_spec():
     from pathlib import Path
 
     from model.report import parse_spec
-    assert parse_spec("default=a/b.pt") == ("default", Path("a/b.pt"), None)
-    assert parse_spec("default_float=a/b.pt:float") == ("default_float", Path("a/b.pt"), False)
-    assert parse_spec("q=c.pt:quant") == ("q", Path("c.pt"), True)
+    assert parse_spec("default=a/b.pt") == ("default", Path("a/b.pt"), None, False)
+    assert parse_spec("default_float=a/b.pt:float") == ("default_float", Path("a/b.pt"), False, False)
+    assert parse_spec("q=c.pt:quant") == ("q", Path("c.pt"), True, False)
+    assert parse_spec("default_x8=a/b.pt:x8") == ("default_x8", Path("a/b.pt"), None, True)
+    assert parse_spec("f8=a/b.pt:float:x8") == ("f8", Path("a/b.pt"), False, True)
     with pytest.raises(ValueError, match="NAME=CHECKPOINT"):
         parse_spec("a/b.pt")
 
