@@ -10,7 +10,9 @@ BUILD      := build/$(TARGET)
 HW_SOURCES := $(wildcard hw/*.py hw/layers/*.py hw/transforms/*.py hw/rtl/*.v hw/templates/*.v model/*.py)
 PYTEST_ARGS ?=
 CYCLES     ?=
-HLS_ARGS   := --target $(TARGET) --checkpoint $(CHECKPOINT) $(if $(CYCLES),--cycles $(CYCLES))
+FOLDING    ?=
+HLS_ARGS   := --target $(TARGET) --checkpoint $(CHECKPOINT) $(if $(CYCLES),--cycles $(CYCLES)) \
+              $(if $(FOLDING),--folding $(FOLDING))
 
 .PHONY: help setup hls sim sim-stalls test test-full lint train eval clean
 
@@ -18,6 +20,7 @@ help:
 	@echo "make setup                 create .venv and install the pinned PyPI dependencies"
 	@echo "make hls TARGET=pynq-z2    QONNX export + RTL + Yosys estimate -> build/\$$TARGET/hls_report.json"
 	@echo "         [CHECKPOINT=ck.pt] [CYCLES=64]   another model; another folding goal (mvu cycles per LR pixel)"
+	@echo "         [FOLDING=f.json]               a FINN-style folding config instead (PE, SIMD, ram_style per layer)"
 	@echo "make sim TARGET=pynq-z2    whole-design Verilator sim on Set5 patches -> build/\$$TARGET/sim_report.json"
 	@echo "make sim-stalls            the same with random input idles and output backpressure (sim_report_stalls.json)"
 	@echo "make test                  pytest suite (unit, cores, export, one whole-design sim); < 25 min on 2 cores"
@@ -35,7 +38,7 @@ $(STAMP): requirements.txt
 
 setup: $(STAMP)
 
-$(BUILD)/hls_report.json: $(STAMP) $(CHECKPOINT) $(HW_SOURCES)
+$(BUILD)/hls_report.json: $(STAMP) $(CHECKPOINT) $(FOLDING) $(HW_SOURCES)
 	$(PY) -m hw.build $(HLS_ARGS)
 
 hls: $(STAMP)

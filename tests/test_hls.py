@@ -66,3 +66,30 @@ def test_cycle_goal_folds_further(small_model, tmp_path):
     with pytest.raises(ValueError, match="not both"):
         build("pynq-z2", ck, tmp_path / "f.json", synth=False, out_root=tmp_path / "c", cycles=64)
     assert main(["--checkpoint", str(ck), "--no-synth", "--cycles", "0"]) == 2
+
+
+def test_folding_json_sets_the_weight_store(small_model, tmp_path):
+    # a folding config written by one build, edited (one layer's weights to block RAM) and given back
+    ck = tmp_path / "small.pt"
+    save_checkpoint(ck, small_model)
+    first = build("pynq-z2", ck, None, synth=False, out_root=tmp_path / "a", cycles=8)
+    cfg = json.loads((tmp_path / "a" / "pynq-z2" / "folding_config.json").read_text())
+    cfg["body_0"]["ram_style"] = "block"
+    (tmp_path / "f.json").write_text(json.dumps(cfg))
+    again = build("pynq-z2", ck, tmp_path / "f.json", synth=False, out_root=tmp_path / "b")
+
+    def store(rep, name):
+        return next(layer["weight_mem"] for layer in rep["layers"] if layer["name"] == name)
+    assert store(first, "body_0") == "distributed" and store(again, "body_0") == "block"
+    assert store(again, "body_1") == "distributed" and again["reference_check"]["mismatches"] == 0
+    assert again["cycles_per_lr_pixel"] == first["cycles_per_lr_pixel"]
+
+
+def test_make_hls_passes_the_folding_file():
+    import subprocess
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    cmd = subprocess.run(["make", "-n", "hls", "FOLDING=f.json"], cwd=repo, capture_output=True, text=True,
+                         check=True).stdout
+    assert "-m hw.build" in cmd and "--folding f.json" in cmd and "--cycles" not in cmd
