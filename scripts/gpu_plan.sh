@@ -33,20 +33,23 @@
 # Result (H200, 2026-11-26, reports/gpu/h200_bss4_warm_2026-11-26.json): bss4_warm Set5 36.67, bss4_fwarm 36.70
 # (now model/checkpoints/board_bss4.pt); side by side the chains slowed each other (float 7.3 steps/s vs 19 alone).
 #
-# This plan (the next call): the 48-channel Single-Spatial board model (model/checkpoints/board_c48.pt: Set5
-# 36.69 quantised after 10,893 float + 16,158 quantisation-aware iterations on one CPU thread, batch 16, LR patch
-# 24; the hardware builds it at 48 cycles/LR px, reports/pynq-z2/board_c48).  The C = 32 models sit at
-# 36.68-36.70 after every GPU fine-tune; C = 48 reached that level on the CPU alone, so it is the one with
-# room to grow.  One chain, alone on the GPU (side by side, chains only time-slice it):
-# - c48_float: float at batch 256, LR patch 48, lr 5e-4 cosine over 5 min (200-iteration warm-up of the
-#   fresh Adam), started from board_c48's weights;
-# - c48_gpu: quantisation-aware from it at batch 128, lr 1e-4, 3.5 min (its first 301 steps calibrate the
+# This plan (the next call): the 64-channel Single-Spatial board model (model/checkpoints/board_c64.pt: Set5
+# 36.71 quantised after 13,395 float + 6,001 quantisation-aware iterations on one CPU thread, 125 min, batch 16,
+# LR patch 24; the hardware builds it at 96 cycles/LR px with the head's and tail's weights in LUTs,
+# reports/pynq-z2/board_c64).  The C = 32 models sit at 36.68-36.70 after every GPU fine-tune; per CPU minute
+# the float model learned fastest at C = 64 (Set5 36.65 after 54 min, C = 48 36.57 after 45, C = 32 36.57
+# after 45), and a GPU step costs about the same at any of these widths (launch-bound), so C = 64 is the one
+# with the most room.  One chain, alone on the GPU (side by side, chains only time-slice it):
+# - c64_float: float at batch 256, LR patch 48, lr 5e-4 cosine over 5 min (200-iteration warm-up of the
+#   fresh Adam), started from board_c64's weights;
+# - c64_gpu: quantisation-aware from it at batch 128, lr 1e-4, 3.5 min (its first 301 steps calibrate the
 #   activation scales on the new float weights).
+# Then: make hls CHECKPOINT=... FOLDING=reports/pynq-z2/board_c64/folding_config.json, make sim.
 #
 # ANNEAL scales the budget (the CPU smoke test of this plan sets it tiny).
 A="${ANNEAL:-1}"
 m() { python3 -c "print(round($1 * $A, 4))"; }
-c48=(--block Single-Spatial --channels 48 --resblocks 4 --patch 48 --iters 100000000 --eval-every 4000)
-train c48_float "${c48[@]}" --init model/checkpoints/board_c48.pt --float --batch 256 --lr 5e-4 \
+c64=(--block Single-Spatial --channels 64 --resblocks 4 --patch 48 --iters 100000000 --eval-every 4000)
+train c64_float "${c64[@]}" --init model/checkpoints/board_c64.pt --float --batch 256 --lr 5e-4 \
     --anneal-minutes "$(m 5)" &&
-  train c48_gpu "${c48[@]}" --init "$W/c48_float.pt" --batch 128 --lr 1e-4 --anneal-minutes "$(m 3.5)" &
+  train c64_gpu "${c64[@]}" --init "$W/c64_float.pt" --batch 128 --lr 1e-4 --anneal-minutes "$(m 3.5)" &
