@@ -112,7 +112,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", action="append", default=[], metavar="NAME=CHECKPOINT",
                     help="default: default=model/checkpoints/default.pt; append :float or :quant to override "
-                         "the checkpoint's mode")
+                         "the checkpoint's mode, then :x8 for its x8 self-ensemble")
     ap.add_argument("--sets", default=",".join(SETS))
     ap.add_argument("--x8-sets", default="set5,set14",
                     help="the sets a :x8 model is evaluated on (8 passes per image: Urban100 would take hours)")
