@@ -9,6 +9,11 @@ from hw.targets import get_target
 from model.arch import save_checkpoint
 
 
+def layer_of(report: dict, name: str) -> dict:
+    """The layer called ``name`` in an hls_report."""
+    return next(layer for layer in report["layers"] if layer["name"] == name)
+
+
 def test_unknown_target_is_a_clear_error(capsys):
     with pytest.raises(KeyError, match="unknown target 'zcu999'; known targets: pynq-z2"):
         get_target("zcu999")
@@ -61,7 +66,7 @@ def test_cycle_goal_folds_further(small_model, tmp_path):
     assert slow["reference_check"]["mismatches"] == 0
 
     def lanes(rep, name):
-        return next(layer["PE"] * layer["SIMD"] for layer in rep["layers"] if layer["name"] == name)
+        return layer_of(rep, name)["PE"] * layer_of(rep, name)["SIMD"]
     assert lanes(slow, "body_0") < lanes(fast, "body_0")
     with pytest.raises(ValueError, match="not both"):
         build("pynq-z2", ck, tmp_path / "f.json", synth=False, out_root=tmp_path / "c", cycles=64)
@@ -79,7 +84,7 @@ def test_folding_json_sets_the_weight_store(small_model, tmp_path):
     again = build("pynq-z2", ck, tmp_path / "f.json", synth=False, out_root=tmp_path / "b")
 
     def store(rep, name):
-        return next(layer["weight_mem"] for layer in rep["layers"] if layer["name"] == name)
+        return layer_of(rep, name)["weight_mem"]
     assert store(first, "body_0") == "distributed" and store(again, "body_0") == "block"
     assert store(again, "body_1") == "distributed" and again["reference_check"]["mismatches"] == 0
     assert again["cycles_per_lr_pixel"] == first["cycles_per_lr_pixel"]
