@@ -158,18 +158,26 @@ class PairBank:
                 raise ValueError(f"no training image is large enough for an LR patch of {lr_patch} pixels")
         return self._fit[lr_patch]
 
-    def batch(self, rng: np.random.Generator, n: int, lr_patch: int) -> tuple[np.ndarray, np.ndarray]:
-        """``n`` aligned random crops (LR ``lr_patch`` square) from the images large enough to hold one."""
-        s = self.scale
+    def draw(self, rng: np.random.Generator, n: int, lr_patch: int) -> np.ndarray:
+        """(n, 4) int64 rows (image index, LR top, LR left, dihedral k) of ``n`` random aligned crops."""
         fit = self.fitting(lr_patch)
+        out = np.empty((n, 4), np.int64)
+        for j in range(n):
+            i = fit[rng.integers(len(fit))]
+            lr = self.pairs[i][0]
+            out[j] = (i, rng.integers(lr.shape[0] - lr_patch + 1), rng.integers(lr.shape[1] - lr_patch + 1),
+                      rng.integers(8))
+        return out
+
+    def batch(self, rng: np.random.Generator, n: int, lr_patch: int) -> tuple[np.ndarray, np.ndarray]:
+        """``n`` aligned random crops (LR ``lr_patch`` square) from the images large enough to hold one, each
+        turned by its dihedral k: bit 0 flips left-right, bit 1 up-down, bit 2 transposes (in that order)."""
+        s = self.scale
         lrs, hrs = [], []
-        for _ in range(n):
-            lr, hr = self.pairs[fit[rng.integers(len(fit))]]
-            y = rng.integers(lr.shape[0] - lr_patch + 1)
-            x = rng.integers(lr.shape[1] - lr_patch + 1)
+        for i, y, x, k in self.draw(rng, n, lr_patch):
+            lr, hr = self.pairs[i]
             a = lr[y:y + lr_patch, x:x + lr_patch]
             b = hr[y * s:(y + lr_patch) * s, x * s:(x + lr_patch) * s]
-            k = rng.integers(8)
             if k & 1:
                 a, b = a[:, ::-1], b[:, ::-1]
             if k & 2:
@@ -179,3 +187,54 @@ class PairBank:
             lrs.append(a)
             hrs.append(b)
         return np.stack(lrs), np.stack(hrs)
+
+    def tensors(self, rng: np.random.Generator, n: int, lr_patch: int, device=None):
+        """``batch`` as the model's float NCHW tensors (``to_tensor``) on ``device``."""
+        lr, hr = self.batch(rng, n, lr_patch)
+        return to_tensor(lr).to(device), to_tensor(hr).to(device)
+
+
+class DeviceBank:
+    """A PairBank's images held on a torch device (uint8, zero-padded to the largest), cropped and turned there.
+
+    ``tensors`` gives exactly ``PairBank.tensors`` for the same generator state (the same draws, one gather per
+    batch instead of a host-side loop, copy and conversion of every crop): on a GPU, where those host copies
+    held a training step up, the crops cost a few kernels.
+    """
+
+    def __init__(self, bank: PairBank, device):
+        import torch
+
+        self.bank, self.device, s = bank, torch.device(device), bank.scale
+        h = max(lr.shape[0] for lr, _ in bank.pairs)
+        w = max(lr.shape[1] for lr, _ in bank.pairs)
+        lrs = np.zeros((len(bank.pairs), h, w, 3), np.uint8)
+        hrs = np.zeros((len(bank.pairs), h * s, w * s, 3), np.uint8)
+        for i, (lr, hr) in enumerate(bank.pairs):
+            lrs[i, :lr.shape[0], :lr.shape[1]] = lr
+            hrs[i, :hr.shape[0], :hr.shape[1]] = hr
+        self.lr = torch.from_numpy(lrs).to(self.device)
+        self.hr = torch.from_numpy(hrs).to(self.device)
+
+    def tensors(self, rng: np.random.Generator, n: int, lr_patch: int, device=None):
+        import torch
+
+        d = torch.from_numpy(self.bank.draw(rng, n, lr_patch)).to(self.device)
+        s = self.bank.scale
+        return self._crop(self.lr, d, lr_patch, 1), self._crop(self.hr, d, lr_patch * s, s)
+
+    @staticmethod
+    def _crop(images, d, p: int, s: int):
+        """Crops ``p`` square at (top, left) * ``s`` of ``images[index]``, turned as ``PairBank.batch`` turns them."""
+        import torch
+
+        n = d.shape[0]
+        index, top, left, k = (v.view(n, 1, 1) for v in d.unbind(1))
+        ar = torch.arange(p, device=d.device)
+        r, c = ar.view(1, p, 1).expand(n, p, p), ar.view(1, 1, p).expand(n, p, p)
+        t = (k & 4).bool()
+        r, c = torch.where(t, c, r), torch.where(t, r, c)  # out[i, j] = turned[j, i]
+        r = torch.where((k & 2).bool(), p - 1 - r, r)
+        c = torch.where((k & 1).bool(), p - 1 - c, c)
+        out = images[index, top * s + r, left * s + c]  # (n, p, p, 3)
+        return out.permute(0, 3, 1, 2).contiguous().float() / 256.0

@@ -30,7 +30,7 @@ import torch
 from tqdm import tqdm
 
 from model.arch import BLOCKS, BinarySRNet, SRConfig, load_state_dict_for_qat, save_checkpoint
-from model.data import PairBank, data_root, to_tensor
+from model.data import DeviceBank, PairBank, data_root
 from model.evaluate import evaluate
 from model.grow import grow_state_dict
 from model.quant import ActQuant
@@ -107,6 +107,9 @@ def main(argv=None):
     ap.add_argument("--compile", action="store_true",
                     help="torch.compile the training step once the activation scales are calibrated "
                          "(1.5x the steps/s of eager for the board model on an H200; about 90 s to compile)")
+    ap.add_argument("--device-crops", choices=("auto", "on", "off"), default="auto",
+                    help="hold the training images on the training device and crop them there (auto: on CUDA); "
+                         "the same crops as the host path")
     ap.add_argument("--train-sets", default="train/t91,train/bsds500_test,train/bsd200")
     a = ap.parse_args(argv)
     if a.threads:
@@ -149,8 +152,13 @@ def main(argv=None):
     if key not in _BANKS:
         _BANKS[key] = PairBank([data_root() / s for s in a.train_sets.split(",")], cfg.scale)
     bank = _BANKS[key]
+    n_images = len(bank.pairs)
+    device_crops = a.device_crops == "on" or (a.device_crops == "auto" and dev.type == "cuda")
+    if device_crops:
+        bank = DeviceBank(bank, dev)
     if rank == 0:
-        print(f"{len(bank.pairs)} training images; {world} process(es) on {dev}; config {cfg.to_json()}", flush=True)
+        print(f"{n_images} training images{' (cropped on the device)' if device_crops else ''}; {world} process(es) "
+              f"on {dev}; config {cfg.to_json()}", flush=True)
         a.out.parent.mkdir(parents=True, exist_ok=True)
 
     def save(it, progress):
@@ -188,8 +196,7 @@ def main(argv=None):
             # not before: Brevitas' calibration steps take another code path, and compiling both recompiles
             net = torch.compile(net)
         net.train()
-        lr_u8, hr_u8 = bank.batch(rng, a.batch, a.patch)
-        x, y = to_tensor(lr_u8).to(dev), to_tensor(hr_u8).to(dev)
+        x, y = bank.tensors(rng, a.batch, a.patch, dev)
         loss = (net(x) - y).abs().mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -198,9 +205,9 @@ def main(argv=None):
             # Brevitas calibrates each learned activation scale from runtime statistics of the first
             # STATS_STEPS batches, per process: without this the ranks start QAT from different scales.
             _sync_from_rank0(model)
-        run_loss += loss.item()
+        run_loss += loss.detach()  # read every 100 steps: a read per step would wait for the GPU each step
         if (it + 1) % 100 == 0:
-            bar.set_postfix(loss=f"{run_loss / 100:.5f}")
+            bar.set_postfix(loss=f"{float(run_loss) / 100:.5f}")
             run_loss = 0.0
         minutes = (time.time() - t0) / 60
         after = clock(it + 1)  # progress once this step is done

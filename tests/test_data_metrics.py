@@ -78,3 +78,24 @@ def test_pair_bank_crops_only_from_images_that_hold_the_patch(tmp_path):
     assert lr.shape == (8, 48, 48, 3) and hr.shape == (8, 96, 96, 3)
     with pytest.raises(ValueError, match="LR patch of 81"):
         bank.batch(rng, 1, 81)
+
+
+def test_device_bank_gives_the_host_crops(tmp_path):
+    # the same draws, cropped and turned by a gather on the device (here the CPU), equal the host path's
+    # crops value for value, for each of the 8 dihedral turns and images of different sizes
+    import torch
+
+    from model.data import DeviceBank, PairBank
+
+    rng = np.random.default_rng(1)
+    Image.fromarray(rng.integers(0, 256, (120, 90, 3), dtype=np.uint8)).save(tmp_path / "tall.png")
+    Image.fromarray(rng.integers(0, 256, (64, 150, 3), dtype=np.uint8)).save(tmp_path / "wide.png")
+    bank = PairBank([tmp_path], 2)
+    dev = DeviceBank(bank, "cpu")
+    assert {int(k) for k in bank.draw(np.random.default_rng(5), 64, 12)[:, 3]} == set(range(8))
+    for seed, patch in ((5, 12), (6, 7), (7, 32)):
+        host = bank.tensors(np.random.default_rng(seed), 64, patch, "cpu")
+        gathered = dev.tensors(np.random.default_rng(seed), 64, patch, "cpu")
+        for h, g in zip(host, gathered):
+            assert h.shape == g.shape and h.dtype == g.dtype == torch.float32
+            assert torch.equal(h, g)

@@ -70,3 +70,15 @@ def test_compile_wraps_the_training_model_once(tmp_path, monkeypatch):
            "--train-sets", "train/t91", "--threads", "1", "--iters", "3", "--float", "--compile", "--out", str(out)])
     _, ck = load_checkpoint(out)
     assert calls == ["BinarySRNet"] and ck["iter"] == 3 and ck["log"][-1]["set5_psnr"] > 5
+
+
+def test_device_crops_train_exactly_as_host_crops(tmp_path):
+    # --device-crops on (the CUDA default) and off take the same crops: the same weights after 3 steps
+    import torch
+
+    common = ["--channels", "4", "--resblocks", "1", "--batch", "3", "--patch", "10", "--eval-every", "1000",
+              "--train-sets", "train/t91", "--threads", "1", "--iters", "3", "--float"]
+    for mode in ("on", "off"):
+        train([*common, "--device-crops", mode, "--out", str(tmp_path / f"{mode}.pt")])
+    on, off = (torch.load(tmp_path / f"{m}.pt", weights_only=False)["state_dict"] for m in ("on", "off"))
+    assert on.keys() == off.keys() and all(torch.equal(on[k], off[k]) for k in on)
