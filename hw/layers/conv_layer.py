@@ -24,6 +24,7 @@ from hw.numerics import sign_bit
 
 RAM_STYLES = ("auto", "distributed", "block")
 ROM_FUSE_DEPTH = 32  # fold depth up to which a LUT ROM of the weights is the cheapest store (weight_mem)
+RAMB18_SHAPES = ((16384, 1), (8192, 2), (4096, 4), (2048, 9), (1024, 18), (512, 36))  # depth x width, 7-series
 
 
 def divisors(n: int) -> list[int]:
@@ -122,6 +123,14 @@ class ConvLayer:
         if self.ram_style == "auto":
             return int(self.cycles_per_pixel() > ROM_FUSE_DEPTH)
         return int(self.ram_style == "block")
+
+    def weight_bram36(self) -> float:
+        """Block RAM of the weight memory in block RAM (``weight_mem`` 1): NF*SF words of PE*SIMD*WW bits in
+        the RAMB18 shape that needs fewest, two RAMB18 to a BRAM36 (an estimate of what Yosys maps; it is
+        how ``hw.build`` chooses which weights leave block RAM when a design needs more than the part has)."""
+        depth = self.cycles_per_pixel()
+        width = self.pe * self.simd * (1 if self.binary else self.w_width)
+        return min(-(-depth // d) * -(-width // w) for d, w in RAMB18_SHAPES) / 2
 
     def cycles_per_pixel(self) -> int:
         """mvu cycles per output pixel, NF * SF (requant takes fewer, the window ~1)."""
