@@ -33,23 +33,29 @@
 # Result (H200, 2026-11-26, reports/gpu/h200_bss4_warm_2026-11-26.json): bss4_warm Set5 36.67, bss4_fwarm 36.70
 # (now model/checkpoints/board_bss4.pt); side by side the chains slowed each other (float 7.3 steps/s vs 19 alone).
 #
-# This plan (the next call): the 64-channel Single-Spatial board model (model/checkpoints/board_c64.pt: Set5
-# 36.71 quantised after 13,395 float + 6,001 quantisation-aware iterations on one CPU thread, 125 min, batch 16,
-# LR patch 24; the hardware builds it at 96 cycles/LR px with the head's and tail's weights in LUTs,
-# reports/pynq-z2/board_c64).  The C = 32 models sit at 36.68-36.70 after every GPU fine-tune; per CPU minute
-# the float model learned fastest at C = 64 (Set5 36.65 after 54 min, C = 48 36.57 after 45, C = 32 36.57
-# after 45), and a GPU step costs about the same at any of these widths (launch-bound), so C = 64 is the one
-# with the most room.  One chain, alone on the GPU (side by side, chains only time-slice it):
-# - c64_float: float at batch 256, LR patch 48, lr 5e-4 cosine over 5 min (200-iteration warm-up of the
-#   fresh Adam), started from board_c64's weights;
-# - c64_gpu: quantisation-aware from it at batch 128, lr 1e-4, 3.5 min (its first 301 steps calibrate the
-#   activation scales on the new float weights).
-# Then: make hls CHECKPOINT=... FOLDING=reports/pynq-z2/board_c64/folding_config.json, make sim.
+# The fifth call (H200, 2026-11-27; reports/gpu/h200_c64_2026-11-27.json): the 64-channel Single-Spatial board
+# model (model/checkpoints/board_c64.pt: Set5 36.71 quantised after 13,395 float + 6,001 quantisation-aware
+# iterations on one CPU thread), one chain alone on the GPU:
+# - c64_float: float at batch 256, LR patch 48, lr 5e-4 cosine over 4.5 min from board_c64's weights:
+#   2,263 iterations (8.4 steps/s), Set5 36.89 float (model/checkpoints/default_float_stage.pt);
+# - c64_gpu: quantisation-aware from it at batch 128, lr 1e-4, 3.5 min: 1,280 iterations (6.1 steps/s),
+#   Set5 36.84 / Set14 32.47 quantised.  It became model/checkpoints/default.pt (the C = 32 default, 36.68,
+#   is board_c32.pt).  A further 2.6 min of it at lr 3e-5 (944 iterations) stayed at 36.84.
+#
+# This plan (the next call): the float model was still rising at the end of its 4.5 min, and the quantised
+# one lost 0.05 dB to it; so the same chain again, from the float stage, at a lower peak lr:
+# - c64b_float: float, batch 256, lr 3e-4 cosine over 4.5 min, from default_float_stage.pt;
+# - c64b_gpu: quantisation-aware from it, batch 128, lr 1e-4, 3.5 min.
+# Then: make hls CHECKPOINT=... (the default's pynq-z2 folding file applies: copy it beside the new .pt), make sim.
+# New since the fifth call: model.train crops the training images on the GPU (model/data.py DeviceBank,
+# --device-crops auto) and reads the loss every 100 steps instead of every step.  At batch 256 the host-side crop
+# loop and float conversion took 76 ms per step on this CPU against the 119 ms the whole float step took on the
+# H200 (8.4 steps/s, GPU 17-46 % busy): compare this call's steps/s with 8.4 and 6.1.
 #
 # ANNEAL scales the budget (the CPU smoke test of this plan sets it tiny).
 A="${ANNEAL:-1}"
 m() { python3 -c "print(round($1 * $A, 4))"; }
 c64=(--block Single-Spatial --channels 64 --resblocks 4 --patch 48 --iters 100000000 --eval-every 4000)
-train c64_float "${c64[@]}" --init model/checkpoints/board_c64.pt --float --batch 256 --lr 5e-4 \
-    --anneal-minutes "$(m 5)" &&
-  train c64_gpu "${c64[@]}" --init "$W/c64_float.pt" --batch 128 --lr 1e-4 --anneal-minutes "$(m 3.5)" &
+train c64b_float "${c64[@]}" --init model/checkpoints/default_float_stage.pt --float --batch 256 --lr 3e-4 \
+    --anneal-minutes "$(m 4.5)" &&
+  train c64b_gpu "${c64[@]}" --init "$W/c64b_float.pt" --batch 128 --lr 1e-4 --anneal-minutes "$(m 3.5)" &

@@ -1,4 +1,6 @@
 """The golden chain: PyTorch (float64) == QONNX execution == the compiler's integer layer references."""
+import copy
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -141,8 +143,6 @@ def test_shipped_model_integer_reference_equals_pytorch_on_whole_set5(shipped, s
 def test_zeta_finer_than_the_slopes(small_model, set5_lr, tmp_path):
     """Slopes that need few fraction bits (all 0.25, as at init) with a zeta the model put on the finer grid of
     the slopes' power-of-two scale: the compiler carries PReLU's output on zeta's grid and stays bit-exact."""
-    import copy
-
     import torch
 
     m = copy.deepcopy(small_model)
@@ -159,3 +159,22 @@ def test_zeta_finer_than_the_slopes(small_model, set5_lr, tmp_path):
     assert any(z % 2 for z in rq.ZETA)  # zeta needs the finest bit of the widened grid
     for patch in corner_patches(set5_lr, SIZE):
         assert np.array_equal(d.execute(patch), golden(m, patch)[0])
+
+
+def test_shipped_model_folding_file_covers_every_layer(shipped):
+    # the default's pynq-z2 folding (hw.build.shipped_folding) names each of its layers and nothing else
+    from hw.build import shipped_folding
+    from model.arch import DEFAULT_CHECKPOINT
+
+    _, _, design = shipped
+    path = shipped_folding(DEFAULT_CHECKPOINT, "pynq-z2")
+    assert path is not None
+    cfg = json.loads(path.read_text())
+    assert set(cfg) - {"Defaults"} == {layer.name for layer in design.layers}
+    folded = copy.deepcopy(design)
+    folded.apply_folding(cfg)  # PE and SIMD divide each layer's MH and MW
+    # its head's and tail's weights sit in LUTs: by the estimate 2 + 8 BRAM36 (one RAMB18 of 512 x 36 per 36 bits
+    # of a 96-word memory: 144 and 576 bits wide), the 10 that Yosys measured between the two stores
+    layers = {layer.name: layer for layer in folded.layers}
+    assert (layers["head"].weight_bram36(), layers["tail"].weight_bram36()) == (2.0, 8.0)
+    assert layers["head"].weight_mem == layers["tail"].weight_mem == 0 and layers["body_0"].weight_mem == 1
