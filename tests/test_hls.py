@@ -73,13 +73,20 @@ def test_cycle_goal_folds_further(small_model, tmp_path):
     assert main(["--checkpoint", str(ck), "--no-synth", "--cycles", "0"]) == 2
 
 
-def test_folding_json_sets_the_weight_store(small_model, tmp_path):
-    # a folding config written by one build, edited (one layer's weights to block RAM) and given back
+def body_0_in_block_ram(model, tmp_path):
+    """Checkpoint of ``model``, its build at 8 cycles, and that build's folding config edited to put body_0's
+    weights in block RAM."""
     ck = tmp_path / "small.pt"
-    save_checkpoint(ck, small_model)
+    save_checkpoint(ck, model)
     first = build("pynq-z2", ck, None, synth=False, out_root=tmp_path / "a", cycles=8)
     cfg = json.loads((tmp_path / "a" / "pynq-z2" / "folding_config.json").read_text())
     cfg["body_0"]["ram_style"] = "block"
+    return ck, first, cfg
+
+
+def test_folding_json_sets_the_weight_store(small_model, tmp_path):
+    # a folding config written by one build, edited (one layer's weights to block RAM) and given back
+    ck, first, cfg = body_0_in_block_ram(small_model, tmp_path)
     (tmp_path / "f.json").write_text(json.dumps(cfg))
     again = build("pynq-z2", ck, tmp_path / "f.json", synth=False, out_root=tmp_path / "b")
 
@@ -104,12 +111,8 @@ def test_checkpoint_ships_its_folding(small_model, tmp_path):
     # <name>.<target>.folding.json beside <name>.pt is the build's folding unless --folding or --cycles says otherwise
     from hw.build import shipped_folding
 
-    ck = tmp_path / "small.pt"
-    save_checkpoint(ck, small_model)
+    ck, first, cfg = body_0_in_block_ram(small_model, tmp_path)
     assert shipped_folding(ck, "pynq-z2") is None
-    first = build("pynq-z2", ck, None, synth=False, out_root=tmp_path / "a", cycles=8)
-    cfg = json.loads((tmp_path / "a" / "pynq-z2" / "folding_config.json").read_text())
-    cfg["body_0"]["ram_style"] = "block"
     sidecar = tmp_path / "small.pynq-z2.folding.json"
     sidecar.write_text(json.dumps(cfg))
     assert shipped_folding(ck, "pynq-z2") == sidecar
