@@ -39,7 +39,8 @@ def generate_top(design: Design, module: str = "sr_top", source: str = "QONNX") 
     inst_t = (TEMPLATES / "conv_layer_instance.v").read_text()
     blocks, prev = [], "l0"
     for layer in design.layers:
-        params = {**layer.verilog_params(), "MAX_W": str(design.max_width), "DIM_BITS": "DIM_BITS"}
+        params = {**layer.verilog_params(), "MAX_W": str(design.max_width), "DIM_BITS": "DIM_BITS",
+                  "LB_BEATS": str(layer.line_buffer_beats(design.max_width))}
         desc = (f"{'XNOR-popcount' if layer.binary else 'multi-bit'} conv {layer.c_in}->{layer.c_out}, "
                 f"PE={layer.pe} SIMD={layer.simd}, {layer.cycles_per_pixel()} cycles/pixel")
         blocks.append(fill(inst_t, {"NAME": layer.name, "DESCRIPTION": desc, "PARAMS": _param_list(params),

@@ -1,7 +1,7 @@
 """cocotb tests of hw/rtl/sliding_window.v against hw.layers.sliding_window.sliding_window_ref.
 
 Environment: SW_CFG = JSON object with the build parameters ``C``, ``EW``, ``MAX_W``, ``DIM_BITS``,
-``REPLICATE``, ``groups``: a list of ``[H, W, n]`` (n frames of H rows x W columns sent back to back; the
+``REPLICATE``, ``SIGNS``, ``LB_BEATS``, ``groups``: a list of ``[H, W, n]`` (n frames of H rows x W columns sent back to back; the
 next group's cfg is applied as soon as the last pixel of a group has been accepted, while its tail is
 still in flight, and its first pixel follows right away), and ``seed``.
 """
@@ -23,6 +23,7 @@ C = int(CFG.get("C", 1))
 EW = int(CFG.get("EW", 8))
 REPLICATE = bool(CFG.get("REPLICATE", 0))
 SIGNS = bool(CFG.get("SIGNS", 0))
+LB_BEATS = int(CFG.get("LB_BEATS", 1))
 GROUPS = [tuple(int(v) for v in g) for g in CFG.get("groups", [[5, 7, 2]])]
 SEED = int(CFG.get("seed", 1))
 PMAX = (1 << EW) - 1
@@ -118,14 +119,16 @@ async def run_frames(dut, idle: bool, backpressure: bool):
 
     h, w, frames = groups[0]
     n = len(frames)
-    per_frame = (h + 1) * (w + 1)
+    # cycles per virtual-raster position: 1, or LB_BEATS + 1 with the line buffers in slices
+    pos = 1 if LB_BEATS == 1 else LB_BEATS + 1
+    per_frame = (h + 1) * (w + 1) * pos
     if not idle and not backpressure:
-        # continuous input, ready output: one virtual-raster position per cycle, frames back to back
+        # continuous input, ready output: one position every `pos` cycles, frames back to back
         if n > 1:
             assert beats_in[h * w] - beats_in[0] == per_frame, \
                 f"frame period {beats_in[h * w] - beats_in[0]} cycles, expected {per_frame}"
         span = beats_out[n * h * w - 1] - beats_out[0]
-        assert span == n * per_frame - w - 3, f"{n} frames {h}x{w}: output span {span} cycles"
+        assert span == n * per_frame - (w + 3) * pos, f"{n} frames {h}x{w}: output span {span} cycles"
     dut._log.info("C=%d EW=%d REPLICATE=%d idle=%s bp=%s: %d windows ok, first group %d cycles from first "
                   "to last window", C, EW, REPLICATE, idle, backpressure, n_out,
                   beats_out[n * h * w - 1] - beats_out[0] + 1)

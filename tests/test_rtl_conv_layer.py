@@ -52,6 +52,9 @@ CASES = {
     "spatial_c8_pe1_simd72_block": lambda rng: (binary_layer(rng, 8, spatial=True), 1, 72, "block"),
     "binary_c4_pe2_simd12_block": lambda rng: (binary_layer(rng, 4), 2, 12, "block"),
     "mac_3to4_pe2_simd9_block": lambda rng: (mac_layer(rng, 3, 4), 2, 9, "block"),
+    # the window's line buffers in 4 slices per pixel (LB_BEATS, 5 cycles per position), still at full rate
+    "spatial_c8_pe1_simd18_beats4": lambda rng: (binary_layer(rng, 8, spatial=True), 1, 18),
+    "mac_4to4_pe1_simd9_beats2": lambda rng: (mac_layer(rng, 4, 4), 1, 9),
 }
 
 
@@ -76,7 +79,10 @@ def test_conv_layer(case, tmp_path):
     np.savez(npz, x=x, y=y, ew=layer.in_width, ow=layer.out_width, osigned=layer.requant.Y_SIGNED,
              cycles=layer.cycles_per_pixel())
     params = {k: v for k, v in layer.verilog_params().items()}
-    params.update(MAX_W=str(MAX_W), DIM_BITS=str(DIM_BITS))
+    # frames this narrow never need slices (line_buffer_beats gives 1): the _beatsN cases force them
+    beats = int(case.rsplit("_beats", 1)[1]) if "_beats" in case else layer.line_buffer_beats(MAX_W)
+    assert beats == 1 or 2 * (beats + 1) <= layer.cycles_per_pixel()
+    params.update(MAX_W=str(MAX_W), DIM_BITS=str(DIM_BITS), LB_BEATS=str(beats))
     run_cocotb("conv_layer", rtl_sources("stream_fifo", "sliding_window", "mvu", "rhe_shift", "requant", "spatial_map",
                                            "conv_layer"),
                "sim.test_conv_layer", case, parameters=params,

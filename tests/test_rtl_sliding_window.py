@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from hw.layers.sliding_window import pack_sign_windows, sliding_window_ref
+from hw.layers.sliding_window import line_buffer_beats, line_buffer_bram36, pack_sign_windows, sliding_window_ref
 from sim.runner import rtl_sources, run_cocotb
 
 CASES = {
@@ -23,6 +23,13 @@ CASES = {
                      [[8, 6, 2], [2, 8, 1], [9, 3, 1], [2, 2, 1]]),
     "c2_ew8_signs": (dict(C=2, EW=8, MAX_W=16, DIM_BITS=4, REPLICATE=0, SIGNS=1),
                      [[6, 5, 2], [2, 3, 1], [3, 15, 1], [4, 2, 1]]),
+    # line buffers in slices (LB_BEATS): an XNOR layer's window, a multi-bit (full) one, edge replicate
+    "c4_ew4_signs_beats4": (dict(C=4, EW=4, MAX_W=9, DIM_BITS=4, REPLICATE=0, SIGNS=1, LB_BEATS=4),
+                            [[5, 7, 2], [9, 9, 1], [2, 2, 2], [3, 9, 1]]),
+    "c4_ew8_zero_beats2": (dict(C=4, EW=8, MAX_W=8, DIM_BITS=4, REPLICATE=0, LB_BEATS=2),
+                           [[8, 6, 2], [2, 8, 1], [9, 3, 1], [2, 2, 1]]),
+    "c2_ew8_rep_beats2": (dict(C=2, EW=8, MAX_W=16, DIM_BITS=4, REPLICATE=1, LB_BEATS=2),
+                          [[6, 5, 2], [2, 3, 1], [3, 15, 1], [4, 2, 1]]),
 }
 
 
@@ -63,3 +70,17 @@ def test_pack_sign_windows():
     assert words[0] == signs0 | ((0 | 200 << 8) << 18)
     signs1 = 0b11_11_11_11_01_01_11_11_11
     assert words[1] == signs1 | ((127 | 128 << 8) << 18)
+
+
+def test_line_buffer_beats():
+    """The slices per pixel the compiler picks, and the block RAM they save.  The estimates are what Yosys
+    (synth_xilinx, xc7) mapped for sliding_window alone at MAX_W = 128, C = 64, EW = 8: 8.5 -> 2.5 BRAM36
+    for an XNOR layer's window (SIGNS), 15 -> 4 for the tail's full window."""
+    assert line_buffer_bram36(64, 8, True, 128, 1) == 8.5 and line_buffer_bram36(64, 8, True, 128, 4) == 2.5
+    assert line_buffer_bram36(64, 8, False, 128, 1) == 15 and line_buffer_bram36(64, 8, False, 128, 4) == 4
+    assert line_buffer_beats(64, 8, True, 128, 96) == 4      # the default's body layers: fewest slices at 2.5
+    assert line_buffer_beats(64, 8, False, 128, 96) == 4     # its tail
+    assert line_buffer_beats(64, 8, True, 128, 9) == 2       # 4 slices (5 cycles a position) > half of 9
+    assert line_buffer_beats(64, 8, True, 128, 5) == 1       # a fast layer keeps one pixel per word
+    assert line_buffer_beats(3, 8, False, 128, 96) == 1      # the head: 3 channels, nothing to gain
+    assert line_buffer_beats(64, 8, True, 64, 96) == 1       # 64 deep: LUT RAM, which slices would not save

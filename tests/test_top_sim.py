@@ -18,7 +18,13 @@ def small_build(small_model, tmp_path_factory):
     for layer in design.layers[::2]:
         layer.set_folding(layer.pe, layer.simd, "block")
     assert {layer.weight_mem for layer in design.layers} == {0, 1}
+    # and every third layer's window from body_0 on keeps its line buffers in 2 slices per pixel (LB_BEATS,
+    # 3 cycles a position), which frames this narrow would not get by themselves
+    for layer in design.layers[1::3]:
+        layer.lb_beats = 2
+    assert {layer.line_buffer_beats(design.max_width) for layer in design.layers} == {1, 2}
     write_rtl(design, build / "rtl")
+    assert (build / "rtl" / "sr_top.v").read_text().count(".LB_BEATS(2)") == len(design.layers[1::3])
     return build, design
 
 

@@ -15,16 +15,16 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from hw.layers.bram import bram36
 from hw.layers.mvu import acc_width, mvu_ref, pack_weights
 from hw.layers.requant import RequantParams, requant_ref
 from hw.layers.spatial_map import SpatialMapParams, spatial_map_ref
-from hw.layers.sliding_window import sliding_window_ref
+from hw.layers.sliding_window import line_buffer_beats, sliding_window_ref
 from hw.numerics import sign_bit
 
 
 RAM_STYLES = ("auto", "distributed", "block")
 ROM_FUSE_DEPTH = 32  # fold depth up to which a LUT ROM of the weights is the cheapest store (weight_mem)
-RAMB18_SHAPES = ((16384, 1), (8192, 2), (4096, 4), (2048, 9), (1024, 18), (512, 36))  # depth x width, 7-series
 
 
 def divisors(n: int) -> list[int]:
@@ -54,6 +54,7 @@ class ConvLayer:
     ram_style: str = "auto"  # mvu weights: "distributed" (LUT ROM), "block" (block RAM), "auto" (see weight_mem)
     spatial_map: SpatialMapParams | None = None
     skip_map: SpatialMapParams | None = None  # Both-Spatial-Spatial: the residual's own map
+    lb_beats: int = 0  # window line-buffer slices per pixel (sliding_window.v LB_BEATS); 0: line_buffer_beats'
 
     def __post_init__(self):
         if self.weights.shape != (self.c_out, 9 * self.c_in):
@@ -128,9 +129,18 @@ class ConvLayer:
         """Block RAM of the weight memory in block RAM (``weight_mem`` 1): NF*SF words of PE*SIMD*WW bits in
         the RAMB18 shape that needs fewest, two RAMB18 to a BRAM36 (an estimate of what Yosys maps; it is
         how ``hw.build`` chooses which weights leave block RAM when a design needs more than the part has)."""
-        depth = self.cycles_per_pixel()
-        width = self.pe * self.simd * (1 if self.binary else self.w_width)
-        return min(-(-depth // d) * -(-width // w) for d, w in RAMB18_SHAPES) / 2
+        return bram36(self.cycles_per_pixel(), self.pe * self.simd * (1 if self.binary else self.w_width))
+
+    def line_buffer_beats(self, max_width: int) -> int:
+        """sliding_window.v LB_BEATS of this layer's window for frames up to ``max_width`` pixels wide: ``lb_beats``
+        when set, else the compiler's choice (``hw.layers.sliding_window.line_buffer_beats``)."""
+        if self.lb_beats:
+            n = self.lb_beats
+            if n & (n - 1) or self.c_in % n or (n > 1 and 2 * (n + 1) > self.cycles_per_pixel()):
+                raise ValueError(f"{self.name}: lb_beats {n} must be a power of two dividing C={self.c_in}, with "
+                                 f"2*(lb_beats+1) <= {self.cycles_per_pixel()} cycles per pixel")
+            return n
+        return line_buffer_beats(self.c_in, self.in_width, self.binary, max_width, self.cycles_per_pixel())
 
     def cycles_per_pixel(self) -> int:
         """mvu cycles per output pixel, NF * SF (requant takes fewer, the window ~1)."""

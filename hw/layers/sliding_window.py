@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from hw.layers.bram import bram36
 from hw.numerics import pack
 
 
@@ -42,3 +43,34 @@ def pack_sign_windows(win: np.ndarray, ew: int) -> list[int]:
     signs = 1 - ((np.asarray(win, dtype=np.int64) >> (ew - 1)) & 1)
     return [pack(signs[y, x].reshape(nt * c), 1) | (pack(win[y, x, 4], ew) << (nt * c))
             for y in range(h) for x in range(w)]
+
+
+# Yosys (synth_xilinx) mapped a 64-channel window's line buffers to LUT RAM up to 64 pixels deep and to block
+# RAM from 128 (MAX_W 32 / 64: 0 BRAM36, 388 / 772 LUTs as memory; 128: 8.5 BRAM36)
+LUTRAM_DEPTH = 64
+
+
+def line_buffer_bram36(c: int, ew: int, signs: bool, max_width: int, beats: int) -> float:
+    """Estimated BRAM36 of the window's two line buffers (``sliding_window.v``): row r-1 in full (C*ew bits
+    per pixel) and row r-2 in full or, for an XNOR layer (``signs``), as C sign bits; ``max_width`` pixels
+    deep, each pixel in ``beats`` slices (LB_BEATS)."""
+    depth = max_width * beats
+    return bram36(depth, c * ew // beats) + bram36(depth, (c if signs else c * ew) // beats)
+
+
+def line_buffer_beats(c: int, ew: int, signs: bool, max_width: int, cycles_per_pixel: int) -> int:
+    """LB_BEATS for a window of C channels of ``ew`` bits feeding an mvu of ``cycles_per_pixel``: the fewest
+    slices per pixel (a power of two dividing C) that give the fewest BRAM36 (``line_buffer_bram36``), among
+    those whose N + 1 cycles per window position take at most half the mvu's cycles per pixel (so the
+    window never holds the layer back; N = 1 is one position per cycle, always allowed).  Buffers at most
+    LUTRAM_DEPTH pixels deep stay one pixel per word: Yosys puts them in LUT RAM, not block RAM."""
+    if max_width <= LUTRAM_DEPTH:
+        return 1
+    best, best_bram = 1, line_buffer_bram36(c, ew, signs, max_width, 1)
+    n = 2
+    while c % n == 0 and 2 * (n + 1) <= cycles_per_pixel:
+        b = line_buffer_bram36(c, ew, signs, max_width, n)
+        if b < best_bram:
+            best, best_bram = n, b
+        n *= 2
+    return best

@@ -27,6 +27,7 @@ module conv_layer #(
     parameter integer ACC_WIDTH = 10,       // accumulator width (from the dot-product bound)
     parameter [C_OUT*9*C_IN*W_WIDTH-1:0] WEIGHTS = 0,  // W[h][w] at (h*9*C_IN + w)*W_WIDTH, w = tap*C_IN + c
     parameter integer MAX_W = 128,          // maximum frame width (line-buffer depth)
+    parameter integer LB_BEATS = 1,         // sliding_window: line-buffer slices per pixel (power of 2 dividing C_IN)
     parameter integer DIM_BITS = 12,        // width of cfg_width / cfg_height
     parameter integer IN_FIFO_DEPTH = 16,   // input FIFO words (0: none); lets the upstream layer run ahead at
                                             // row ends, where the window takes two pixels for one output.
@@ -122,7 +123,7 @@ wire [WIN_WIDTH-1:0] win_tdata;
 wire                 win_tvalid, win_tready;
 
 sliding_window #(.C(C_IN), .EW(EW), .MAX_W(MAX_W), .DIM_BITS(DIM_BITS), .REPLICATE(0),
-                 .SIGNS(BINARY != 0 ? 1 : 0)) window (
+                 .SIGNS(BINARY != 0 ? 1 : 0), .LB_BEATS(LB_BEATS)) window (
     .clk(clk), .rst(rst), .cfg_width(cfg_width), .cfg_height(cfg_height),
     .s_axis_tdata(in_tdata), .s_axis_tvalid(in_tvalid), .s_axis_tready(in_tready),
     .m_axis_tdata(win_tdata), .m_axis_tvalid(win_tvalid), .m_axis_tready(win_tready)

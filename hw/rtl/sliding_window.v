@@ -24,8 +24,20 @@
 // is ever needed in full, so buffer 1 and every window register but the centre hold signs: C bits
 // instead of C*EW per pixel.
 //
-// Throughput: (H+1)*(W+1) cycles per frame with a continuous input and a ready output, i.e.
-// H*W pixels plus H+W+1 padding cycles; frames follow back to back with no gap.  The input sees
+// LB_BEATS = N > 1 (a power of two dividing C): each line buffer is a memory of MAX_W*N words of 1/N of
+// a pixel (address {c, beat}), N times deeper and N times narrower, which block RAM holds far better
+// (7-series: a RAMB18 is 512 x 36 at its widest, so MAX_W = 128 pixels of C*EW = 512 bits fill 15 RAMB18 a
+// quarter deep; N = 4 needs 4).  A position then takes N+1 cycles: at beat k (0..N-1) the slice k of
+// both buffers at column c is read; at beat k (1..N) the slice k-1 of the input pixel and of the row
+// r-1 slice just read are written back (never the address being read); the position fires at beat N.
+// The input beat must hold its data while s_axis_tvalid is high and s_axis_tready low (AXI-Stream): it
+// is written slice by slice before it is accepted.  Beats 1..N-1 of an in-frame position wait for
+// s_axis_tvalid.  The compiler chooses N only where the layer's mvu takes several times N+1 cycles per
+// pixel (hw.layers.sliding_window.line_buffer_beats).
+//
+// Throughput: (H+1)*(W+1) positions per frame with a continuous input and a ready output, one per
+// cycle (N+1 cycles each with LB_BEATS = N > 1), i.e. H*W pixels plus H+W+1 padding positions; frames
+// follow back to back with no gap.  The input sees
 // one idle cycle per row (column W) and W+1 idle cycles at the end of each frame (row H).
 // Latency: the window of pixel (0,0) is loaded when input pixel (1,1) (the (W+2)-th) is accepted and
 // is valid the next cycle; the last window of a frame leaves W+2 positions after the last pixel.
@@ -42,7 +54,8 @@ module sliding_window #(
     parameter integer MAX_W = 64,     // maximum frame width = line-buffer depth (2 .. 2**DIM_BITS)
     parameter integer DIM_BITS = 8,   // width of cfg_width / cfg_height and the position counters (>= 2)
     parameter integer REPLICATE = 0,  // 0: zero padding, 1: edge-replicate padding
-    parameter integer SIGNS = 0       // 1: taps as sign bits, plus the centre in full (see above)
+    parameter integer SIGNS = 0,      // 1: taps as sign bits, plus the centre in full (see above)
+    parameter integer LB_BEATS = 1    // line-buffer slices per pixel, N + 1 cycles per position (see above)
 ) (
     input  wire                  clk,
     input  wire                  rst,
@@ -77,6 +90,8 @@ module sliding_window #(
             $error("%m: MAX_W (%0d) must be <= 2**DIM_BITS (DIM_BITS=%0d)", MAX_W, DIM_BITS);
         if (REPLICATE != 0 && REPLICATE != 1) $error("%m: REPLICATE must be 0 or 1 (got %0d)", REPLICATE);
         if (SIGNS != 0 && (SIGNS != 1 || REPLICATE != 0)) $error("%m: SIGNS must be 0 or 1, and 1 needs REPLICATE = 0");
+        if (LB_BEATS < 1 || (LB_BEATS & (LB_BEATS - 1)) != 0 || C % LB_BEATS != 0)
+            $error("%m: LB_BEATS must be a power of two dividing C (got %0d, C=%0d)", LB_BEATS, C);
     end
 
     // ---------------------------------------------------------------- position counter
@@ -97,8 +112,9 @@ module sliding_window #(
     wire needs_input = !r_last && !c_last;                    // in-frame position: consume a pixel
     wire emits = !r_zero && (c != {DIM_BITS{1'b0}});          // window of pixel (r-1, c-1) complete
     wire out_free = !m_axis_tvalid || m_axis_tready;
-    assign s_axis_tready = needs_input && (!emits || out_free);  // combinational from m_axis_tready
-    wire fire = (!needs_input || s_axis_tvalid) && (!emits || out_free);
+    wire beat_last;  // the position's last line-buffer beat (always, with LB_BEATS = 1)
+    assign s_axis_tready = needs_input && beat_last && (!emits || out_free);  // combinational from m_axis_tready
+    wire fire = beat_last && (!needs_input || s_axis_tvalid) && (!emits || out_free);
 
     reg [DIM_BITS-1:0] r_n;
     reg [DIM_BITS-1:0] c_n;
@@ -139,31 +155,126 @@ module sliding_window #(
     endfunction
 
     // ---------------------------------------------------------------- line buffers
-    reg [PW-1:0] lb0 [0:MAX_W-1];  // row r-1
-    reg [SW-1:0] lb1 [0:MAX_W-1];  // row r-2 (signs only with SIGNS)
-    reg [PW-1:0] lb0_q;            // lb0[c] of the current position
-    reg [SW-1:0] lb1_q;            // lb1[c] of the current position
-    wire [SW-1:0] lb0_s;           // lb0_q as lb1 stores it
+    // lb0 holds row r-1 (in full), lb1 row r-2 (signs only with SIGNS); lb0_col / lb1_col are their
+    // entries at column c, valid when the position fires
+    wire [PW-1:0] lb0_col;
+    wire [SW-1:0] lb1_col;
 
-    wire lb_we = fire && !c_last;           // in-frame column: store the column
-    wire lb_re = fire && (c_n != w_q);      // prefetch the next position's column (not for column W)
-    wire [AW-1:0] wr_addr = c[AW-1:0];
-    wire [AW-1:0] rd_addr = c_n[AW-1:0];
+    generate
+        if (LB_BEATS == 1) begin : g_lb_word
+            // one pixel per word; the read for a position is issued when the previous one fires
+            reg [PW-1:0] lb0 [0:MAX_W-1];
+            reg [SW-1:0] lb1 [0:MAX_W-1];
+            reg [PW-1:0] lb0_q;
+            reg [SW-1:0] lb1_q;
+            wire lb_we = fire && !c_last;           // in-frame column: store the column
+            wire lb_re = fire && (c_n != w_q);      // prefetch the next position's column (not for column W)
+            wire [AW-1:0] wr_addr = c[AW-1:0];
+            wire [AW-1:0] rd_addr = c_n[AW-1:0];
+            wire [SW-1:0] lb0_s;                    // lb0_q as lb1 stores it
 
-    always @(posedge clk) begin
-        if (lb_we) lb0[wr_addr] <= s_axis_tdata;
-        if (lb_re) lb0_q <= lb0[rd_addr];
-    end
+            if (SIGNS != 0) begin : g_q_signs
+                assign lb0_s = sgn(lb0_q);
+            end else begin : g_q_full
+                assign lb0_s = lb0_q;
+            end
 
-    always @(posedge clk) begin
-        if (lb_we) lb1[wr_addr] <= lb0_s;
-        if (lb_re) lb1_q <= lb1[rd_addr];
-    end
+            always @(posedge clk) begin
+                if (lb_we) lb0[wr_addr] <= s_axis_tdata;
+                if (lb_re) lb0_q <= lb0[rd_addr];
+            end
+
+            always @(posedge clk) begin
+                if (lb_we) lb1[wr_addr] <= lb0_s;
+                if (lb_re) lb1_q <= lb1[rd_addr];
+            end
+
+            assign beat_last = 1'b1;
+            assign lb0_col = lb0_q;
+            assign lb1_col = lb1_q;
+        end else begin : g_lb_beats
+            // LB_BEATS slices per pixel at address {c, slice}
+            localparam integer NB = LB_BEATS;
+            localparam integer KW = $clog2(NB);      // slice index width
+            localparam integer BW = $clog2(NB + 1);  // beat counter 0..NB
+            localparam integer PS = PW / NB;         // lb0 slice: C/NB elements
+            localparam integer SS = SW / NB;         // lb1 slice: C/NB signs or elements
+            localparam [BW-1:0] LAST = NB;
+
+            reg [PS-1:0] lb0 [0:MAX_W*NB-1];
+            reg [SS-1:0] lb1 [0:MAX_W*NB-1];
+            reg [PS-1:0] lb0_rd;                     // read data (the memories' output registers)
+            reg [SS-1:0] lb1_rd;
+            reg [PW-PS-1:0] lb0_hold;                // slices 0..NB-2 of the position's column
+            reg [SW-SS-1:0] lb1_hold;
+            reg [BW-1:0] beat;
+
+            wire in_ok = !needs_input || s_axis_tvalid;
+            wire go = (beat == {BW{1'b0}}) || (!beat_last && in_ok);  // a beat below NB completes
+            wire [KW-1:0] rd_k = beat[KW-1:0];                       // slice read at this beat (beat < NB)
+            wire [KW-1:0] wr_k = rd_k - 1'b1;                        // slice written (beat 1..NB; NB wraps to NB-1)
+            wire lb_re = go && !c_last;
+            wire lb_we = (beat != {BW{1'b0}}) && (beat_last ? fire : in_ok) && !c_last;
+            wire [AW+KW-1:0] rd_addr = {c[AW-1:0], rd_k};
+            wire [AW+KW-1:0] wr_addr = {c[AW-1:0], wr_k};
+            wire [PS-1:0] in_slice = s_axis_tdata[wr_k * PS +: PS];
+            wire [SS-1:0] lb0_rd_s;                  // lb0_rd as lb1 stores it
+
+            assign beat_last = (beat == LAST);
+
+            always @(posedge clk) begin
+                if (rst) beat <= {BW{1'b0}};
+                else if (fire) beat <= {BW{1'b0}};
+                else if (go) beat <= beat + 1'b1;
+            end
+
+            always @(posedge clk) begin
+                if (lb_we) lb0[wr_addr] <= in_slice;
+                if (lb_re) lb0_rd <= lb0[rd_addr];
+            end
+
+            always @(posedge clk) begin
+                if (lb_we) lb1[wr_addr] <= lb0_rd_s;
+                if (lb_re) lb1_rd <= lb1[rd_addr];
+            end
+
+            // at beat k (1..NB-1) lb0_rd / lb1_rd hold slice k-1: shift it in at the top, so that after beat
+            // NB-1 the hold registers are {slice NB-2, ..., slice 0}; slice NB-1 stays in lb*_rd
+            wire hold_en = go && (beat != {BW{1'b0}});
+            if (NB == 2) begin : g_hold1
+                always @(posedge clk) begin
+                    if (hold_en) begin
+                        lb0_hold <= lb0_rd;
+                        lb1_hold <= lb1_rd;
+                    end
+                end
+            end else begin : g_hold_shift
+                always @(posedge clk) begin
+                    if (hold_en) begin
+                        lb0_hold <= {lb0_rd, lb0_hold[PW-PS-1:PS]};
+                        lb1_hold <= {lb1_rd, lb1_hold[SW-SS-1:SS]};
+                    end
+                end
+            end
+
+            if (SIGNS != 0) begin : g_rd_signs
+                genvar i;
+                for (i = 0; i < PS / EW; i = i + 1) begin : g_bit
+                    assign lb0_rd_s[i] = ~lb0_rd[i * EW + EW - 1];
+                end
+            end else begin : g_rd_full
+                assign lb0_rd_s = lb0_rd;
+            end
+
+            assign lb0_col = {lb0_rd, lb0_hold};
+            assign lb1_col = {lb1_rd, lb1_hold};
+        end
+    endgenerate
 
     // ---------------------------------------------------------------- window columns
     // new column (rows r-2, r-1, r at column c); zero outside the frame in zero-padding mode
-    wire [SW-1:0] new_top = (ZERO_PAD && (r_le1 || c_last)) ? PAD_S : lb1_q;
-    wire [PW-1:0] new_mid = (ZERO_PAD && (r_zero || c_last)) ? {PW{1'b0}} : lb0_q;
+    wire [SW-1:0] new_top = (ZERO_PAD && (r_le1 || c_last)) ? PAD_S : lb1_col;
+    wire [PW-1:0] new_mid = (ZERO_PAD && (r_zero || c_last)) ? {PW{1'b0}} : lb0_col;
     wire [PW-1:0] new_bot = (ZERO_PAD && !needs_input) ? {PW{1'b0}} : s_axis_tdata;
 
     // the two previous columns: sh1 = column c-2, sh2 = column c-1 (top, mid, bot); sh2_mid, the next
@@ -175,12 +286,10 @@ module sliding_window #(
 
     generate
         if (SIGNS != 0) begin : g_signs
-            assign lb0_s     = sgn(lb0_q);
             assign new_mid_s = sgn(new_mid);
             assign new_bot_s = sgn(new_bot);
             assign sh2_mid_s = sgn(sh2_mid);
         end else begin : g_full
-            assign lb0_s     = lb0_q;
             assign new_mid_s = new_mid;
             assign new_bot_s = new_bot;
             assign sh2_mid_s = sh2_mid;
