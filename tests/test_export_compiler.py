@@ -173,8 +173,12 @@ def test_shipped_model_folding_file_covers_every_layer(shipped):
     assert set(cfg) - {"Defaults"} == {layer.name for layer in design.layers}
     folded = copy.deepcopy(design)
     folded.apply_folding(cfg)  # PE and SIMD divide each layer's MH and MW
-    # its head's and tail's weights sit in LUTs: by the estimate 2 + 8 BRAM36 (one RAMB18 of 512 x 36 per 36 bits
-    # of a 96-word memory: 144 and 576 bits wide), the 10 that Yosys measured between the two stores
+    # every layer keeps its weights in block RAM (96 folds, ram_style auto); the head's and tail's take 2 + 8
+    # BRAM36 by the estimate (one RAMB18 of 512 x 36 per 36 bits of a 96-word memory: 144 and 576 bits wide),
+    # the 10 that Yosys measured between LUT and block-RAM weights for them (72.5 -> 82.5 BRAM36)
     layers = {layer.name: layer for layer in folded.layers}
     assert (layers["head"].weight_bram36(), layers["tail"].weight_bram36()) == (2.0, 8.0)
-    assert layers["head"].weight_mem == layers["tail"].weight_mem == 0 and layers["body_0"].weight_mem == 1
+    assert all(layer.weight_mem == 1 for layer in folded.layers)
+    # the 64-channel windows (every layer's but the head's) keep their line buffers in 4 slices per pixel
+    beats = {layer.name: layer.line_buffer_beats(folded.max_width) for layer in folded.layers}
+    assert beats.pop("head") == 1 and set(beats.values()) == {4}
