@@ -1,4 +1,5 @@
-"""``make lint``: ``verilator --lint-only -Wall`` on every hand-written core (default parameters)."""
+"""``make lint``: ``verilator --lint-only -Wall`` on every hand-written core, with its default parameters and
+with the parameter sets in VARIANTS (code paths the defaults leave out)."""
 from __future__ import annotations
 
 import subprocess
@@ -8,15 +9,23 @@ from hw.codegen import CORES, RTL
 from sim.runner import ensure_verilator_on_path
 
 
+# core -> extra parameter sets (-G overrides) to lint besides the defaults
+VARIANTS = {
+    "sliding_window": [["-GC=8", "-GSIGNS=1", "-GLB_BEATS=4", "-GMAX_W=128", "-GDIM_BITS=9"],
+                       ["-GC=4", "-GREPLICATE=1", "-GLB_BEATS=2"]],
+    "conv_layer": [["-GLB_BEATS=4"]],
+}
+
+
 def main() -> int:
     ensure_verilator_on_path()
     srcs = [str(RTL / f"{c}.v") for c in CORES]
     bad = 0
-    for core in CORES:
-        r = subprocess.run(["verilator", "--lint-only", "-Wall", "--top-module", core, *srcs],
+    for core, params in [(c, []) for c in CORES] + [(c, v) for c, vs in VARIANTS.items() for v in vs]:
+        r = subprocess.run(["verilator", "--lint-only", "-Wall", *params, "--top-module", core, *srcs],
                            capture_output=True, text=True)
         status = "ok" if r.returncode == 0 else "FAIL"
-        print(f"{core:20s} {status}")
+        print(f"{core:20s} {' '.join(params) or '(defaults)'}: {status}")
         if r.returncode:
             print(r.stderr[-3000:])
             bad += 1

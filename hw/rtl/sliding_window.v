@@ -199,7 +199,7 @@ module sliding_window #(
             localparam integer BW = $clog2(NB + 1);  // beat counter 0..NB
             localparam integer PS = PW / NB;         // lb0 slice: C/NB elements
             localparam integer SS = SW / NB;         // lb1 slice: C/NB signs or elements
-            localparam [BW-1:0] LAST = NB;
+            localparam [BW-1:0] LAST = NB[BW-1:0];
 
             reg [PS-1:0] lb0 [0:MAX_W*NB-1];
             reg [SS-1:0] lb1 [0:MAX_W*NB-1];
