@@ -54,7 +54,7 @@ class ConvLayer:
     ram_style: str = "auto"  # mvu weights: "distributed" (LUT ROM), "block" (block RAM), "auto" (see weight_mem)
     spatial_map: SpatialMapParams | None = None
     skip_map: SpatialMapParams | None = None  # Both-Spatial-Spatial: the residual's own map
-    lb_beats: int = 0  # window line-buffer slices per pixel (sliding_window.v LB_BEATS); 0: line_buffer_beats'
+    lb_beats: int = 0  # window line-buffer slices per pixel (sliding_window.v LB_BEATS); 0: line_buffer_beats()
 
     def __post_init__(self):
         if self.weights.shape != (self.c_out, 9 * self.c_in):
