@@ -155,56 +155,61 @@ module sliding_window #(
     endfunction
 
     // ---------------------------------------------------------------- line buffers
-    // lb0 holds row r-1 (in full), lb1 row r-2 (signs only with SIGNS); lb0_col / lb1_col are their
-    // entries at column c, valid when the position fires
+    // lb0 holds row r-1 (in full), lb1 row r-2 (signs only with SIGNS), each pixel as LB_BEATS slices of
+    // C/LB_BEATS channels at address {c, slice} (one word per pixel with LB_BEATS = 1); lb0_col / lb1_col
+    // are their entries at column c, valid when the position fires
+    localparam integer NB = LB_BEATS;
+    localparam integer PS = PW / NB;                        // lb0 slice
+    localparam integer SS = SW / NB;                        // lb1 slice
+    localparam integer LAW = (MAX_W * NB > 1) ? $clog2(MAX_W * NB) : 1;
+
+    reg [PS-1:0] lb0 [0:MAX_W*NB-1];
+    reg [SS-1:0] lb1 [0:MAX_W*NB-1];
+    reg [PS-1:0] lb0_rd;                                    // read data (the memories' output registers)
+    reg [SS-1:0] lb1_rd;
+    wire [SS-1:0] lb0_rd_s;                                 // lb0_rd as lb1 stores it: signs, or in full
+    wire lb_we, lb_re;
+    wire [LAW-1:0] wr_addr, rd_addr;
+    wire [PS-1:0] wr_data;                                  // lb0's write data (lb1's is lb0_rd_s)
     wire [PW-1:0] lb0_col;
     wire [SW-1:0] lb1_col;
 
+    always @(posedge clk) begin
+        if (lb_we) lb0[wr_addr] <= wr_data;
+        if (lb_re) lb0_rd <= lb0[rd_addr];
+    end
+
+    always @(posedge clk) begin
+        if (lb_we) lb1[wr_addr] <= lb0_rd_s;
+        if (lb_re) lb1_rd <= lb1[rd_addr];
+    end
+
     generate
-        if (LB_BEATS == 1) begin : g_lb_word
-            // one pixel per word; the read for a position is issued when the previous one fires
-            reg [PW-1:0] lb0 [0:MAX_W-1];
-            reg [SW-1:0] lb1 [0:MAX_W-1];
-            reg [PW-1:0] lb0_q;
-            reg [SW-1:0] lb1_q;
-            wire lb_we = fire && !c_last;           // in-frame column: store the column
-            wire lb_re = fire && (c_n != w_q);      // prefetch the next position's column (not for column W)
-            wire [AW-1:0] wr_addr = c[AW-1:0];
-            wire [AW-1:0] rd_addr = c_n[AW-1:0];
-            wire [SW-1:0] lb0_s;                    // lb0_q as lb1 stores it
-
-            if (SIGNS != 0) begin : g_q_signs
-                assign lb0_s = sgn(lb0_q);
-            end else begin : g_q_full
-                assign lb0_s = lb0_q;
+        if (SIGNS != 0) begin : g_rd_signs
+            genvar i;
+            for (i = 0; i < PS / EW; i = i + 1) begin : g_bit
+                assign lb0_rd_s[i] = ~lb0_rd[i * EW + EW - 1];
             end
+        end else begin : g_rd_full
+            assign lb0_rd_s = lb0_rd;
+        end
 
-            always @(posedge clk) begin
-                if (lb_we) lb0[wr_addr] <= s_axis_tdata;
-                if (lb_re) lb0_q <= lb0[rd_addr];
-            end
-
-            always @(posedge clk) begin
-                if (lb_we) lb1[wr_addr] <= lb0_s;
-                if (lb_re) lb1_q <= lb1[rd_addr];
-            end
-
+        if (NB == 1) begin : g_lb_word
+            // one pixel per word: the store at the position's column, and the read of the next position's
+            // column, both when the position fires (no read for column W)
             assign beat_last = 1'b1;
-            assign lb0_col = lb0_q;
-            assign lb1_col = lb1_q;
+            assign lb_we = fire && !c_last;
+            assign lb_re = fire && (c_n != w_q);
+            assign wr_addr = c[LAW-1:0];
+            assign rd_addr = c_n[LAW-1:0];
+            assign wr_data = s_axis_tdata;
+            assign lb0_col = lb0_rd;
+            assign lb1_col = lb1_rd;
         end else begin : g_lb_beats
-            // LB_BEATS slices per pixel at address {c, slice}
-            localparam integer NB = LB_BEATS;
             localparam integer KW = $clog2(NB);      // slice index width
             localparam integer BW = $clog2(NB + 1);  // beat counter 0..NB
-            localparam integer PS = PW / NB;         // lb0 slice: C/NB elements
-            localparam integer SS = SW / NB;         // lb1 slice: C/NB signs or elements
             localparam [BW-1:0] LAST = NB[BW-1:0];
 
-            reg [PS-1:0] lb0 [0:MAX_W*NB-1];
-            reg [SS-1:0] lb1 [0:MAX_W*NB-1];
-            reg [PS-1:0] lb0_rd;                     // read data (the memories' output registers)
-            reg [SS-1:0] lb1_rd;
             reg [PW-PS-1:0] lb0_hold;                // slices 0..NB-2 of the position's column
             reg [SW-SS-1:0] lb1_hold;
             reg [BW-1:0] beat;
@@ -213,14 +218,14 @@ module sliding_window #(
             wire go = (beat == {BW{1'b0}}) || (!beat_last && in_ok);  // a beat below NB completes
             wire [KW-1:0] rd_k = beat[KW-1:0];                       // slice read at this beat (beat < NB)
             wire [KW-1:0] wr_k = rd_k - 1'b1;                        // slice written (beat 1..NB; NB wraps to NB-1)
-            wire lb_re = go && !c_last;
-            wire lb_we = (beat != {BW{1'b0}}) && (beat_last ? fire : in_ok) && !c_last;
-            wire [AW+KW-1:0] rd_addr = {c[AW-1:0], rd_k};
-            wire [AW+KW-1:0] wr_addr = {c[AW-1:0], wr_k};
-            wire [PS-1:0] in_slice = s_axis_tdata[wr_k * PS +: PS];
-            wire [SS-1:0] lb0_rd_s;                  // lb0_rd as lb1 stores it
+            wire hold_en = go && (beat != {BW{1'b0}});
 
             assign beat_last = (beat == LAST);
+            assign lb_re = go && !c_last;
+            assign lb_we = (beat != {BW{1'b0}}) && (beat_last ? fire : in_ok) && !c_last;
+            assign rd_addr = {c[AW-1:0], rd_k};
+            assign wr_addr = {c[AW-1:0], wr_k};
+            assign wr_data = s_axis_tdata[wr_k * PS +: PS];
 
             always @(posedge clk) begin
                 if (rst) beat <= {BW{1'b0}};
@@ -228,19 +233,8 @@ module sliding_window #(
                 else if (go) beat <= beat + 1'b1;
             end
 
-            always @(posedge clk) begin
-                if (lb_we) lb0[wr_addr] <= in_slice;
-                if (lb_re) lb0_rd <= lb0[rd_addr];
-            end
-
-            always @(posedge clk) begin
-                if (lb_we) lb1[wr_addr] <= lb0_rd_s;
-                if (lb_re) lb1_rd <= lb1[rd_addr];
-            end
-
             // at beat k (1..NB-1) lb0_rd / lb1_rd hold slice k-1: shift it in at the top, so that after beat
             // NB-1 the hold registers are {slice NB-2, ..., slice 0}; slice NB-1 stays in lb*_rd
-            wire hold_en = go && (beat != {BW{1'b0}});
             if (NB == 2) begin : g_hold1
                 always @(posedge clk) begin
                     if (hold_en) begin
@@ -255,15 +249,6 @@ module sliding_window #(
                         lb1_hold <= {lb1_rd, lb1_hold[SW-SS-1:SS]};
                     end
                 end
-            end
-
-            if (SIGNS != 0) begin : g_rd_signs
-                genvar i;
-                for (i = 0; i < PS / EW; i = i + 1) begin : g_bit
-                    assign lb0_rd_s[i] = ~lb0_rd[i * EW + EW - 1];
-                end
-            end else begin : g_rd_full
-                assign lb0_rd_s = lb0_rd;
             end
 
             assign lb0_col = {lb0_rd, lb0_hold};
