@@ -4,8 +4,7 @@
 
 Folding, first that applies: ``--folding`` (a FINN-style JSON), ``--cycles``, the folding the checkpoint ships
 for this target (``<name>.<target>.folding.json`` beside ``<name>.pt``: the folding the model was sized
-with, e.g. the default's, whose 64 channels fit the part only with its head and tail weights in LUTs), and
-else the target's cycle goal.
+with, e.g. the default's 96 cycles per LR pixel for its 64 channels), and else the target's cycle goal.
 
 Everything is built in ``build/<target>.partial`` and moved to ``build/<target>`` only when complete,
 so a failed build never leaves a half-written tree.  A design folded to a cycle goal that needs more block
