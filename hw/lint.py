@@ -11,9 +11,13 @@ from sim.runner import ensure_verilator_on_path
 
 # core -> extra parameter sets (-G overrides) to lint besides the defaults
 VARIANTS = {
+    "stream_fifo": [["-GASYNC_READ=1"]],
     "sliding_window": [["-GC=8", "-GSIGNS=1", "-GLB_BEATS=4", "-GMAX_W=128", "-GDIM_BITS=9"],
                        ["-GC=4", "-GREPLICATE=1", "-GLB_BEATS=2"]],
-    "conv_layer": [["-GLB_BEATS=4"]],
+    "conv_layer": [["-GLB_BEATS=4"],
+                   # Single-Spatial and Both-Spatial-Spatial blocks (the maps between window and mvu)
+                   ["-GRQ_HAS_RESIDUAL=1", "-GRQ_HAS_PRELU=1", "-GRQ_HAS_MAP=1"],
+                   ["-GRQ_HAS_RESIDUAL=1", "-GRQ_HAS_PRELU=1", "-GRQ_HAS_MAP=1", "-GRQ_HAS_SKIP_MAP=1"]],
 }
 
 

@@ -30,13 +30,11 @@ def instances(top_v: str) -> list[tuple[str, str, dict[str, str]]]:
 
 
 def spatial_map_params(conv: dict[str, str], prefix: str = "SM_") -> dict[str, str]:
-    """The parameters conv_layer.v gives its spatial_map instance (``SM2_``: the skip map's, which passes the
-    first map above x), from the conv_layer's."""
+    """The parameters conv_layer.v gives its spatial_map instance (``SM2_``: the skip map's, beside the first),
+    from the conv_layer's: a binary layer's window beat is {centre tap, 9*C_IN sign bits}."""
     p = {k[len(prefix):]: v for k, v in conv.items() if k.startswith(prefix)}
     p.update(C=conv["C_IN"], EW=conv["EW"], MAP_WIDTH=conv.get("RQ_MAP_WIDTH", "8"),
-             PASS_WIDTH=str(int(conv["C_OUT"]) * int(conv["ACC_WIDTH"])))
-    if prefix == "SM2_":
-        p["TOP_WIDTH"] = p["MAP_WIDTH"]
+             PASS_WIDTH=str(9 * int(conv["C_IN"])))
     return p
 
 

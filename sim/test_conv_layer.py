@@ -41,6 +41,16 @@ async def run_frames(dut, idle: bool, backpressure: bool):
     gaps = np.diff(mon.outs)
     dut._log.info("output gaps %s", {int(g): int((gaps == g).sum()) for g in np.unique(gaps)})
     if not idle and not backpressure and int(d["cycles"]) >= 4:
-        # at full rate every output pixel (across rows and frames) follows the last by exactly NF*SF cycles;
-        # at 1 cycle per pixel the window's row and frame turns show (gaps of 2 and 8 cycles)
-        assert np.all(gaps == int(d["cycles"])), f"output gaps {set(gaps.tolist())}, expected {int(d['cycles'])}"
+        # at full rate every output pixel of a frame, across its rows, follows the last by exactly NF*SF cycles.
+        # At a frame turn the window walks W + 3 positions before its next window (row 0 of the next frame
+        # gives none); in frames this narrow the mvu's buffering hides that, but a spatial map computed from the
+        # window's pixel (C/PE + 1 cycles, conv_layer.v) may show: at most that much more there.
+        # At 1 cycle per pixel the window's row and frame turns show (gaps of 2 and 8 cycles): not checked.
+        cyc, turn = int(d["cycles"]), int(d["map_cycles"])
+        inner = np.ones(len(gaps), dtype=bool)
+        inner[h * w - 1::h * w] = False
+        off = np.flatnonzero(inner & (gaps != cyc))
+        assert not len(off), f"output gaps {set(gaps.tolist())}, expected {cyc}; after outputs {off.tolist()}"
+        turns = gaps[~inner]
+        assert np.all((turns >= cyc) & (turns <= cyc + turn)), f"frame-turn gaps {turns.tolist()}, expected " \
+                                                                f"{cyc} .. {cyc + turn}"

@@ -4,7 +4,8 @@ Configuration: env SPATIAL_MAP_CFG = JSON of SpatialMapParams.to_json() plus "pa
 "n_random" and "cover" (coverage classes that must be hit).  Stimulus: the element extremes (all min, all
 max, zero), vectors picked from a random pool so that logit saturation on both sides, rounding ties of the
 shift and every region of the table are hit, then random vectors; the pass-through bits are random.  With
-neither idle nor back-pressure the test also checks the rate and latency: exactly C/PE + 1 cycles.
+neither idle nor back-pressure the test also checks the rate: exactly C/PE + 1 cycles per beat.  Always: the
+core holds no copy of the beat, so every input handshake is an output handshake in the same cycle.
 """
 from __future__ import annotations
 
@@ -89,12 +90,12 @@ async def run_stream(dut, idle: bool, backpressure: bool):
     await tb.cycles(p.cycles_per_beat + 5)
     assert not tb.snk["m_axis"].queue.qsize(), "extra output beats"
     assert len(mon.ins) == n and len(mon.outs) == n, (len(mon.ins), len(mon.outs), n)
+    assert mon.ins == mon.outs, "an input handshake without its output handshake in the same cycle"
 
     if not idle and not backpressure:
         cyc = p.cycles_per_beat
         assert np.all(np.diff(mon.ins) == cyc), f"input beats not every {cyc} cycles: {set(np.diff(mon.ins).tolist())}"
         assert np.all(np.diff(mon.outs) == cyc), "output beats not every C/PE + 1 cycles"
-        lat = mon.first_out_valid - mon.ins[0]
-        assert lat == 1, f"output {lat} cycles after the input handshake, expected 1"
+        assert mon.first_out_valid == mon.ins[0], "m_axis_tvalid rose before the map was complete"
         dut._log.info("%d cycles per beat", cyc)
     dut._log.info("C=%d PE=%d idle=%s bp=%s: %d beats ok", p.C, p.PE, idle, backpressure, n)

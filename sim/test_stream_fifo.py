@@ -1,6 +1,7 @@
 """cocotb tests of hw/rtl/stream_fifo.v: data leaves unchanged and in order, capacity, throughput.
 
-Environment: FIFO_CFG = JSON object with the build parameters ``WIDTH``, ``DEPTH`` and ``seed``.
+Environment: FIFO_CFG = JSON object with the build parameters ``WIDTH``, ``DEPTH``, ``ASYNC_READ`` and ``seed``.
+ASYNC_READ = 1 has no output register: latency 1, capacity DEPTH (else 2 and DEPTH + 1).
 """
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ from sim.tb import StreamTB
 CFG = json.loads(os.environ.get("FIFO_CFG", "{}"))
 WIDTH = int(CFG.get("WIDTH", 8))
 DEPTH = int(CFG.get("DEPTH", 16))
+ASYNC = int(CFG.get("ASYNC_READ", 0))
 SEED = int(CFG.get("seed", 1))
+LATENCY = 1 if ASYNC else 2
+CAPACITY = DEPTH if ASYNC else DEPTH + 1
 MASK = (1 << WIDTH) - 1
 
 
@@ -46,12 +50,13 @@ async def run_stream(dut, idle: bool, backpressure: bool):
         n = len(data)
         assert beats_in[-1] - beats_in[0] == n - 1, "input not one word per cycle"
         assert beats_out[-1] - beats_out[0] == n - 1, "output not one word per cycle"
-        assert beats_out[0] - beats_in[0] == 2, f"latency {beats_out[0] - beats_in[0]} cycles, expected 2"
+        assert beats_out[0] - beats_in[0] == LATENCY, \
+            f"latency {beats_out[0] - beats_in[0]} cycles, expected {LATENCY}"
 
 
 @cocotb.test(timeout_time=1, timeout_unit="ms")
 async def capacity(dut):
-    """With the output stalled the FIFO takes exactly DEPTH + 1 words, then drains them in order."""
+    """With the output stalled the FIFO takes exactly CAPACITY words, then drains them in order."""
     tb = StreamTB(dut)
     tb.set_pauses(False, False)
     snk = tb.snk["m_axis"]
@@ -61,7 +66,7 @@ async def capacity(dut):
     data = words(random.Random(SEED + 99), DEPTH + 5)
     send = cocotb.start_soon(tb.send_words("s_axis", data))
     await tb.cycles(2 * DEPTH + 20)
-    assert len(beats_in) == DEPTH + 1, f"accepted {len(beats_in)} words with the output stalled, DEPTH={DEPTH}"
+    assert len(beats_in) == CAPACITY, f"accepted {len(beats_in)} words with the output stalled, expected {CAPACITY}"
     tb.set_pauses(False, True, seed=SEED + 5)
     got = await with_timeout(tb.recv_words("m_axis", len(data)), 100 * len(data) + 1000, "ns")
     await send

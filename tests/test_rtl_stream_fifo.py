@@ -11,6 +11,9 @@ CASES = {
     "w8_d2": dict(WIDTH=8, DEPTH=2),     # smallest depth
     "w5_d7": dict(WIDTH=5, DEPTH=7),     # depth not a power of two; odd width
     "w37_d32": dict(WIDTH=37, DEPTH=32), # wide word (not a multiple of 8)
+    # combinational read (a conv layer's input FIFO in LUT RAM)
+    "w37_d16_async": dict(WIDTH=37, DEPTH=16, ASYNC_READ=1),
+    "w8_d2_async": dict(WIDTH=8, DEPTH=2, ASYNC_READ=1),
 }
 
 

@@ -4,10 +4,11 @@
 pixels (zero padded *before* Sign, so padding binarises to +1 exactly as in the model); the mvu takes
 the sign bits of all 9*C taps and the centre tap rides along as the mvu sideband to requant's residual
 input, so the line buffer is also the residual skip buffer.  ``binary=False``: a multi-bit conv
-(head, tail) whose bias is added in requant.  ``spatial_map`` (the Single-Spatial block): between mvu and
-requant, the pixel's attention map is computed from the centre tap and requant (HAS_MAP) multiplies the
-RPReLU output by it.  ``skip_map`` as well (Both-Spatial-Spatial): a second spatial_map appends the skip
-path's map, and requant (HAS_SKIP_MAP) scales the residual by it before the add.
+(head, tail) whose bias is added in requant.  ``spatial_map`` (the Single-Spatial block): between window and
+mvu, the pixel's attention map is computed from the centre tap while the window holds the pixel, rides in
+the mvu sideband, and requant (HAS_MAP) multiplies the RPReLU output by it.  ``skip_map`` as well
+(Both-Spatial-Spatial): a second spatial_map beside the first gives the skip path's map, and requant
+(HAS_SKIP_MAP) scales the residual by it before the add.
 """
 from __future__ import annotations
 
@@ -111,9 +112,21 @@ class ConvLayer:
         return next((d for d in divisors(self.mh) if self.mh // d <= cycles), self.mh)
 
     def spatial_map_pe(self) -> int:
-        """Fewest spatial_map multipliers that keep it strictly faster than the mvu (C/PE + 1 < NF*SF)."""
+        """Fewest spatial_map multipliers that hide the map in the mvu's cycles.  The maps read the pixel the
+        window holds for the mvu (conv_layer.v): between two mvu handshakes the window must produce the next
+        pixel -- up to 2 window positions at a row boundary, 2 cycles with one position per cycle -- and the map
+        then takes C/PE + 1 cycles, so 2 + C/PE + 1 <= NF*SF (slices in the line buffers take window cycles
+        too: :meth:`window_cycles`).  Checked at full rate in sim/test_conv_layer.py."""
         cycles = self.cycles_per_pixel()
-        return next((d for d in divisors(self.c_in) if self.c_in // d + 1 < cycles), self.c_in)
+        return next((d for d in divisors(self.c_in) if 2 + self.c_in // d + 1 <= cycles), self.c_in)
+
+    def map_cycles(self) -> int:
+        """Cycles the spatial maps take per pixel (side by side: one figure), 0 without a map."""
+        return self.c_in // self.spatial_map.PE + 1 if self.spatial_map is not None else 0
+
+    def window_cycles(self) -> int:
+        """Cycles per pixel the window may take between two mvu handshakes: the mvu's, less the maps'."""
+        return self.cycles_per_pixel() - self.map_cycles()
 
     @property
     def weight_mem(self) -> int:
@@ -136,11 +149,11 @@ class ConvLayer:
         when set, else the compiler's choice (``hw.layers.sliding_window.line_buffer_beats``)."""
         if self.lb_beats:
             n = self.lb_beats
-            if n & (n - 1) or self.c_in % n or (n > 1 and 2 * (n + 1) > self.cycles_per_pixel()):
+            if n & (n - 1) or self.c_in % n or (n > 1 and 2 * (n + 1) > self.window_cycles()):
                 raise ValueError(f"{self.name}: lb_beats {n} must be a power of two dividing C={self.c_in}, with "
-                                 f"2*(lb_beats+1) <= {self.cycles_per_pixel()} cycles per pixel")
+                                 f"2*(lb_beats+1) <= {self.window_cycles()} window cycles per pixel")
             return n
-        return line_buffer_beats(self.c_in, self.in_width, self.binary, max_width, self.cycles_per_pixel())
+        return line_buffer_beats(self.c_in, self.in_width, self.binary, max_width, self.window_cycles())
 
     def cycles_per_pixel(self) -> int:
         """mvu cycles per output pixel, NF * SF (requant takes fewer, the window ~1)."""

@@ -58,17 +58,18 @@ def line_buffer_bram36(c: int, ew: int, signs: bool, max_width: int, beats: int)
     return bram36(depth, c * ew // beats) + bram36(depth, (c if signs else c * ew) // beats)
 
 
-def line_buffer_beats(c: int, ew: int, signs: bool, max_width: int, cycles_per_pixel: int) -> int:
-    """LB_BEATS for a window of C channels of ``ew`` bits feeding an mvu of ``cycles_per_pixel``: the fewest
-    slices per pixel (a power of two dividing C) that give the fewest BRAM36 (``line_buffer_bram36``), among
-    those whose N + 1 cycles per window position take at most half the mvu's cycles per pixel (so the
-    window never holds the layer back; N = 1 is one position per cycle, always allowed).  Buffers at most
+def line_buffer_beats(c: int, ew: int, signs: bool, max_width: int, window_cycles: int) -> int:
+    """LB_BEATS for a window of C channels of ``ew`` bits that may take ``window_cycles`` per pixel (the mvu's
+    cycles per pixel, less a spatial map's: ``ConvLayer.window_cycles``): the fewest slices per pixel (a power
+    of two dividing C) that give the fewest BRAM36 (``line_buffer_bram36``), among those whose N + 1 cycles
+    per window position, twice at a row boundary, fit in ``window_cycles`` (so the window never holds the
+    layer back; N = 1 is one position per cycle, always allowed).  Buffers at most
     LUTRAM_DEPTH pixels deep stay one pixel per word: Yosys puts them in LUT RAM, not block RAM."""
     if max_width <= LUTRAM_DEPTH:
         return 1
     best, best_bram = 1, line_buffer_bram36(c, ew, signs, max_width, 1)
     n = 2
-    while c % n == 0 and 2 * (n + 1) <= cycles_per_pixel:
+    while c % n == 0 and 2 * (n + 1) <= window_cycles:
         b = line_buffer_bram36(c, ew, signs, max_width, n)
         if b < best_bram:
             best, best_bram = n, b

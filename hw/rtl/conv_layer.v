@@ -6,11 +6,12 @@
 // as the mvu sideband to requant's residual input (the line buffer doubles as the residual skip buffer:
 // no separate FIFO, and no deadlock by construction).
 // BINARY=0: multi-bit conv (head/tail); the bias is requant's B.
-// RQ_HAS_MAP=1 (the Single-Spatial block): spatial_map sits between mvu and requant; it computes the
-// pixel's attention map from the centre tap (the block input) and requant multiplies the RPReLU output
-// by it before the output rounding.
-// RQ_HAS_SKIP_MAP=1 (Both-Spatial-Spatial): a second spatial_map (SM2_*) appends the skip path's map, and
-// requant scales the residual by it before the add (one rounding of the sum).
+// RQ_HAS_MAP=1 (the Single-Spatial block): spatial_map sits between the window and the mvu; it computes the
+// pixel's attention map from the centre tap (the block input) while the window holds the pixel, the map
+// rides in the mvu sideband above the centre tap, and requant multiplies the RPReLU output by it before
+// the output rounding.
+// RQ_HAS_SKIP_MAP=1 (Both-Spatial-Spatial): a second spatial_map (SM2_*), beside the first, gives the skip
+// path's map, and requant scales the residual by it before the add (one rounding of the sum).
 `resetall
 `default_nettype none
 
@@ -32,7 +33,9 @@ module conv_layer #(
     parameter integer IN_FIFO_DEPTH = 16,   // input FIFO words (0: none); lets the upstream layer run ahead at
                                             // row ends, where the window takes two pixels for one output.
                                             // 16: the board top's steady state is then the analytical NF*SF
-                                            // (4: 1.04x, 8: 1.02x); LUT RAM is 32 deep, so 16 costs as much as 4
+                                            // (4: 1.04x, 8: 1.02x); LUT RAM is 32 deep, so 16 costs as much as 4.
+                                            // Read straight out of the LUT RAM (stream_fifo ASYNC_READ): no
+                                            // output register of C_IN*EW flip-flops
     parameter integer RQ_PE = 1,            // requant: channels per cycle (C_OUT % RQ_PE == 0)
     parameter integer RQ_K_WIDTH = 10,      // requant: per-channel scale width
     parameter integer RQ_B_WIDTH = 18,      // requant: per-channel bias width
@@ -85,7 +88,6 @@ module conv_layer #(
 
 localparam integer MW = 9 * C_IN;
 localparam integer X_WIDTH = (BINARY != 0) ? 1 : EW;
-localparam integer SIDE_WIDTH = (RQ_HAS_RESIDUAL != 0) ? C_IN * EW : 1;
 localparam integer RQ_IN = C_OUT * ACC_WIDTH + ((RQ_HAS_RESIDUAL != 0) ? C_OUT * RQ_Y_WIDTH : 0)
                           + ((RQ_HAS_MAP != 0) ? RQ_MAP_WIDTH : 0) + ((RQ_HAS_SKIP_MAP != 0) ? RQ_MAP_WIDTH : 0);
 
@@ -105,7 +107,7 @@ wire [C_IN*EW-1:0]   in_tdata;
 wire                 in_tvalid, in_tready;
 generate
     if (IN_FIFO_DEPTH > 0) begin : g_in_fifo
-        stream_fifo #(.WIDTH(C_IN*EW), .DEPTH(IN_FIFO_DEPTH)) in_fifo (
+        stream_fifo #(.WIDTH(C_IN*EW), .DEPTH(IN_FIFO_DEPTH), .ASYNC_READ(1)) in_fifo (
             .clk(clk), .rst(rst),
             .s_axis_tdata(s_axis_tdata), .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready),
             .m_axis_tdata(in_tdata), .m_axis_tvalid(in_tvalid), .m_axis_tready(in_tready)
@@ -129,24 +131,79 @@ sliding_window #(.C(C_IN), .EW(EW), .MAX_W(MAX_W), .DIM_BITS(DIM_BITS), .REPLICA
     .m_axis_tdata(win_tdata), .m_axis_tvalid(win_tvalid), .m_axis_tready(win_tready)
 );
 
-// ---- mvu input: signs (binary) or the elements themselves, plus the centre tap as sideband
+// ---- Spatial attention maps (RQ_HAS_MAP; RQ_HAS_SKIP_MAP: a second one): computed from the centre tap IN PLACE
+// while the window's output register holds the pixel (the mvu takes a pixel only as its current vector's last
+// fold issues, so the maps cost no cycles and no copy of the beat); two maps are computed side by side and
+// joined: the beat leaves both in the same cycle.
+localparam integer N_MAPS = ((RQ_HAS_MAP != 0) ? 1 : 0) + ((RQ_HAS_SKIP_MAP != 0) ? 1 : 0);
+localparam integer X_OFF = (BINARY != 0) ? MW : 4 * C_IN * EW;   // the centre tap's offset in the window beat
+localparam integer X_TOP = WIN_WIDTH - X_OFF - C_IN * EW;        // window bits above the centre tap
+localparam integer MAPS_W = (N_MAPS > 0) ? N_MAPS * RQ_MAP_WIDTH : 1;
+wire [MAPS_W-1:0] maps;   // {skip_map, map}
+wire              mv_tvalid, mv_tready;
+generate
+    if (RQ_HAS_MAP != 0) begin : g_map
+        localparam integer SM_OUT = RQ_MAP_WIDTH + WIN_WIDTH;
+        wire [SM_OUT-1:0] m1_tdata;
+        wire              m1_tvalid, m1_tready;
+        spatial_map #(.C(C_IN), .PE(SM_PE), .EW(EW), .PASS_WIDTH(X_OFF), .TOP_WIDTH(X_TOP), .W_WIDTH(SM_W_WIDTH),
+                      .B_WIDTH(SM_B_WIDTH), .S(SM_S), .L_WIDTH(SM_L_WIDTH), .MAP_WIDTH(RQ_MAP_WIDTH),
+                      .W(SM_W), .B(SM_B), .TABLE(SM_TABLE)) attention (
+            .clk(clk), .rst(rst),
+            .s_axis_tdata(win_tdata), .s_axis_tvalid(win_tvalid), .s_axis_tready(win_tready),
+            .m_axis_tdata(m1_tdata), .m_axis_tvalid(m1_tvalid), .m_axis_tready(m1_tready)
+        );
+        wire unused_beat = ^m1_tdata[WIN_WIDTH-1:0];  // the mvu reads the beat from win_tdata
+        if (RQ_HAS_SKIP_MAP != 0) begin : g_skip_map
+            wire [SM_OUT-1:0] m2_tdata;
+            wire              m2_tvalid, m2_tready, m2_s_tready;
+            spatial_map #(.C(C_IN), .PE(SM2_PE), .EW(EW), .PASS_WIDTH(X_OFF), .TOP_WIDTH(X_TOP),
+                          .W_WIDTH(SM2_W_WIDTH), .B_WIDTH(SM2_B_WIDTH), .S(SM2_S), .L_WIDTH(SM2_L_WIDTH),
+                          .MAP_WIDTH(RQ_MAP_WIDTH), .W(SM2_W), .B(SM2_B), .TABLE(SM2_TABLE)) skip_attention (
+                .clk(clk), .rst(rst),
+                .s_axis_tdata(win_tdata), .s_axis_tvalid(win_tvalid), .s_axis_tready(m2_s_tready),
+                .m_axis_tdata(m2_tdata), .m_axis_tvalid(m2_tvalid), .m_axis_tready(m2_tready)
+            );
+            // join: each map leaves when both are ready; then both take the beat in the same cycle, so the
+            // window's tready is either instance's s_axis_tready
+            assign mv_tvalid = m1_tvalid && m2_tvalid;
+            assign m1_tready = mv_tready && m2_tvalid;
+            assign m2_tready = mv_tready && m1_tvalid;
+            assign maps = {m2_tdata[WIN_WIDTH +: RQ_MAP_WIDTH], m1_tdata[WIN_WIDTH +: RQ_MAP_WIDTH]};
+            wire unused_skip = ^{m2_s_tready, m2_tdata[WIN_WIDTH-1:0]};
+        end else begin : g_one_map
+            assign mv_tvalid = m1_tvalid;
+            assign m1_tready = mv_tready;
+            assign maps = m1_tdata[WIN_WIDTH +: RQ_MAP_WIDTH];
+        end
+    end else begin : g_no_map
+        assign mv_tvalid = win_tvalid;
+        assign win_tready = mv_tready;
+        assign maps = 1'b0;
+    end
+endgenerate
+
+// ---- mvu input: signs (binary) or the elements themselves, plus the sideband {maps, centre tap} for requant
+localparam integer SIDE_WIDTH = (RQ_HAS_RESIDUAL == 0) ? 1 : C_IN * EW + ((N_MAPS > 0) ? MAPS_W : 0);
 wire [MW*X_WIDTH-1:0] x_vec;
 wire [SIDE_WIDTH-1:0] side;
 generate
     if (BINARY != 0) begin : g_sign
         assign x_vec = win_tdata[MW-1:0];  // x >= 0 -> +1 (bit 1), formed in the window
-        if (RQ_HAS_RESIDUAL == 0) begin : g_no_centre
-            wire unused_centre = ^win_tdata[MW +: C_IN*EW];  // the full centre tap feeds only the residual
-        end
     end else begin : g_multibit
         assign x_vec = win_tdata;
     end
-    if (RQ_HAS_RESIDUAL != 0 && BINARY != 0) begin : g_side
-        assign side = win_tdata[MW +: C_IN*EW];
-    end else if (RQ_HAS_RESIDUAL != 0) begin : g_side_mb
-        assign side = win_tdata[4*C_IN*EW +: C_IN*EW];
+    if (RQ_HAS_RESIDUAL != 0 && N_MAPS > 0) begin : g_side_maps
+        assign side = {maps, win_tdata[X_OFF +: C_IN*EW]};
+    end else if (RQ_HAS_RESIDUAL != 0) begin : g_side
+        assign side = win_tdata[X_OFF +: C_IN*EW];
+        wire unused_maps = ^maps;
     end else begin : g_noside
         assign side = 1'b0;
+        wire unused_maps = ^maps;
+        if (BINARY != 0) begin : g_no_centre
+            wire unused_centre = ^win_tdata[MW +: C_IN*EW];  // the full centre tap feeds only the residual
+        end
     end
 endgenerate
 
@@ -157,46 +214,17 @@ mvu #(.MW(MW), .MH(C_OUT), .PE(PE), .SIMD(SIMD), .BINARY(BINARY), .IN_WIDTH(X_WI
       .W_WIDTH(W_WIDTH), .ACC_WIDTH(ACC_WIDTH), .SIDE_WIDTH(SIDE_WIDTH), .WEIGHT_MEM(WEIGHT_MEM),
       .WEIGHTS(WEIGHTS)) matmul (
     .clk(clk), .rst(rst),
-    .s_axis_tdata({side, x_vec}), .s_axis_tvalid(win_tvalid), .s_axis_tready(win_tready),
+    .s_axis_tdata({side, x_vec}), .s_axis_tvalid(mv_tvalid), .s_axis_tready(mv_tready),
     .m_axis_tdata(acc_tdata), .m_axis_tvalid(acc_tvalid), .m_axis_tready(acc_tready)
 );
 
-// ---- requant input {[map,] res, acc}
+// ---- requant input {[skip_map, map,] res, acc}: the mvu's output beat as it is (residual), or its accumulators
 wire [RQ_IN-1:0] rq_in;
-wire             rq_tvalid, rq_tready;
 generate
-    if (RQ_HAS_MAP != 0) begin : g_map
-        localparam integer M1_W = RQ_MAP_WIDTH + C_IN * EW + C_OUT * ACC_WIDTH;  // {map, x, acc}
-        wire [M1_W-1:0] m1_tdata;
-        wire            m1_tvalid, m1_tready;
-        spatial_map #(.C(C_IN), .PE(SM_PE), .EW(EW), .PASS_WIDTH(C_OUT*ACC_WIDTH), .W_WIDTH(SM_W_WIDTH),
-                      .B_WIDTH(SM_B_WIDTH), .S(SM_S), .L_WIDTH(SM_L_WIDTH), .MAP_WIDTH(RQ_MAP_WIDTH),
-                      .W(SM_W), .B(SM_B), .TABLE(SM_TABLE)) attention (
-            .clk(clk), .rst(rst),
-            .s_axis_tdata(acc_tdata), .s_axis_tvalid(acc_tvalid), .s_axis_tready(acc_tready),
-            .m_axis_tdata(m1_tdata), .m_axis_tvalid(m1_tvalid), .m_axis_tready(m1_tready)
-        );
-        if (RQ_HAS_SKIP_MAP != 0) begin : g_skip_map
-            spatial_map #(.C(C_IN), .PE(SM2_PE), .EW(EW), .PASS_WIDTH(C_OUT*ACC_WIDTH), .TOP_WIDTH(RQ_MAP_WIDTH),
-                          .W_WIDTH(SM2_W_WIDTH), .B_WIDTH(SM2_B_WIDTH), .S(SM2_S), .L_WIDTH(SM2_L_WIDTH),
-                          .MAP_WIDTH(RQ_MAP_WIDTH), .W(SM2_W), .B(SM2_B), .TABLE(SM2_TABLE)) skip_attention (
-                .clk(clk), .rst(rst),
-                .s_axis_tdata(m1_tdata), .s_axis_tvalid(m1_tvalid), .s_axis_tready(m1_tready),
-                .m_axis_tdata(rq_in), .m_axis_tvalid(rq_tvalid), .m_axis_tready(rq_tready)
-            );
-        end else begin : g_one_map
-            assign rq_in = m1_tdata;
-            assign rq_tvalid = m1_tvalid;
-            assign m1_tready = rq_tready;
-        end
-    end else if (RQ_HAS_RESIDUAL != 0) begin : g_res
-        assign rq_in = acc_tdata;  // {side = centre tap, acc}
-        assign rq_tvalid = acc_tvalid;
-        assign acc_tready = rq_tready;
+    if (RQ_HAS_RESIDUAL != 0) begin : g_res
+        assign rq_in = acc_tdata;
     end else begin : g_nores
         assign rq_in = acc_tdata[C_OUT*ACC_WIDTH-1:0];
-        assign rq_tvalid = acc_tvalid;
-        assign acc_tready = rq_tready;
         wire unused_side = acc_tdata[C_OUT*ACC_WIDTH];  // the 1-bit dummy sideband
     end
 endgenerate
@@ -207,7 +235,7 @@ requant #(.C(C_OUT), .PE(RQ_PE), .ACC_WIDTH(ACC_WIDTH), .K_WIDTH(RQ_K_WIDTH), .B
           .HAS_RESIDUAL(RQ_HAS_RESIDUAL), .HAS_MAP(RQ_HAS_MAP), .MAP_WIDTH(RQ_MAP_WIDTH),
           .HAS_SKIP_MAP(RQ_HAS_SKIP_MAP), .SKIP_FRAC(RQ_SKIP_FRAC), .K(RQ_K), .B(RQ_B), .BETA(RQ_BETA), .ZETA(RQ_ZETA)) scale (
     .clk(clk), .rst(rst),
-    .s_axis_tdata(rq_in), .s_axis_tvalid(rq_tvalid), .s_axis_tready(rq_tready),
+    .s_axis_tdata(rq_in), .s_axis_tvalid(acc_tvalid), .s_axis_tready(acc_tready),
     .m_axis_tdata(m_axis_tdata), .m_axis_tvalid(m_axis_tvalid), .m_axis_tready(m_axis_tready)
 );
 

@@ -9,7 +9,9 @@
 // inputs are computed, so a vector takes NF*SF cycles; the next input vector is accepted in the cycle
 // the current one's last fold issues (it waits in the upstream's output register until then: no input
 // skid copy) and the finished result waits in a two-entry output buffer while the next vector is
-// computed, so the steady state is exactly NF*SF cycles per vector.
+// computed, so the steady state is exactly NF*SF cycles per vector.  The second entry (the skid, used
+// when the output is back-pressured as a vector finishes) is only the last neuron fold's PE lanes: the
+// pipeline stalls while it is occupied, so the other folds stay in the result register meanwhile.
 //
 // Sideband: the side bits of a beat do not go through the pipeline.  They are written into a small FIFO
 // (LUT RAM) when the beat is accepted and read into the output register when the vector's result is
@@ -497,8 +499,12 @@ module mvu #(
         if (ce && a_valid) acc <= sum;
     end
 
-    // result register: neuron folds 0..NF-2 of the vector being computed
-    wire [YW-1:0] result;
+    // result register: neuron folds 0..NF-2 of the vector being computed.  The skid entry below holds only the
+    // last fold's PE lanes: while it is occupied the pipeline stalls (ce = 0), so nothing overwrites res and
+    // {skid, res} is the whole vector.
+    reg  [PE*ACC_WIDTH-1:0] oskid;
+    wire [YW-1:0] result;   // the vector finishing now: {last fold's lanes, res}
+    wire [YW-1:0] skidded;  // the vector waiting in the skid entry
     genvar gr;
     generate
         if (NF > 1) begin : g_res
@@ -509,17 +515,18 @@ module mvu #(
                         res[gr * PE * ACC_WIDTH +: PE * ACC_WIDTH] <= sum;
             end
             assign result = {sum, res};
+            assign skidded = {oskid, res};
         end else begin : g_nores
             wire unused_nf;  // one neuron fold: the fold index and last-synapse flag are not needed
             assign unused_nf = ^{a_nf, a_last};
             assign result = sum;
+            assign skidded = oskid;
         end
     endgenerate
 
     // ------------------------------------------------------------------------------------------------
     // Output: m_axis register + one skid entry (the skid stalls the pipeline through ce)
     // ------------------------------------------------------------------------------------------------
-    reg  [YW-1:0] oskid;
     wire          wb       = ce && a_valid && a_final;      // a finished vector leaves the pipeline
     wire          out_free = !m_axis_tvalid || m_axis_tready;
     assign side_rd = out_free && (oskid_valid || wb);
@@ -543,10 +550,10 @@ module mvu #(
 
     always @(posedge clk) begin
         if (oskid_valid) begin
-            if (out_free) m_axis_tdata[YW-1:0] <= oskid;
+            if (out_free) m_axis_tdata[YW-1:0] <= skidded;
         end else if (wb) begin
             if (out_free) m_axis_tdata[YW-1:0] <= result;
-            else oskid <= result;
+            else oskid <= sum;
         end
         if (side_rd) m_axis_tdata[YW +: SIDE_WIDTH] <= side_mem[side_rp];
     end

@@ -26,10 +26,11 @@
 // f*PE .. f*PE+PE-1) is issued in the f-th cycle the beat is valid, and the beat is accepted
 // (s_axis_tready) together with its last fold.  This relies on the AXI4-Stream rule that tdata is
 // stable while tvalid && !tready.  The first fold of the next beat issues in the cycle after, so the
-// steady state is exactly NF cycles per vector.  Results are gathered PE lanes per cycle in an
-// assembly register ((NF-1)*PE lanes) and the last fold moves {last lanes, assembly} into the output
-// register in one go (double-buffered output: the next vector assembles while the previous one
-// waits on m_axis_tready).
+// steady state is exactly NF cycles per vector.  Results are written PE lanes per cycle straight into
+// the output register, which is valid from the last fold on; a fold of the next vector that reaches it
+// while it is still valid and not taken stalls the pipeline (the downstream -- a conv layer's input FIFO
+// -- normally takes the vector in the cycle it appears, so this costs nothing but a second vector's
+// worth of flip-flops saved).
 //
 // Pipeline (one register stage each, all lanes in parallel, every stage enabled by `adv`):
 //   s0  issue      : acc, res, K, B of the fold                       (DSP A/B/C registers)
@@ -38,13 +39,13 @@
 //   s3  PReLU      : v = t*m + ZETA            (HAS_PRELU only)         (DSP P register)
 //   sm  map        : v = v * map               (HAS_MAP only)           (DSP P register)
 //   s4  round/clip : y0 = clip(rhe_shift(v, S2)) (HAS_RESIDUAL only; else straight to the output)
-//   out residual   : y = clip(y0 + res) into the assembly / output register
+//   out residual   : y = clip(y0 + res) into the output register
 //                    (HAS_SKIP_MAP: res * skip_map is formed in s4 beside y0; out: the sum, rounded, clipped)
 // LATENCY (localparam) = 4 + HAS_PRELU + HAS_MAP + HAS_RESIDUAL: m_axis_tvalid rises LATENCY cycles after the
 // cycle in which the input beat is accepted (when the output is not back-pressured).
 //
-// Stall: the whole pipeline holds (adv = 0) only when the last fold of a vector reaches the output
-// while the output register is still full and not being read.  COMBINATIONAL PATHS:
+// Stall: the whole pipeline holds (adv = 0) only when a fold reaches the output while the output
+// register still holds a vector that is not being read.  COMBINATIONAL PATHS:
 // m_axis_tready -> adv -> s_axis_tready (and the pipeline register enables).
 
 `default_nettype none
@@ -140,7 +141,7 @@ module requant #(
     wire          p_vld;         // after the (optional) PReLU stage
     wire [FB-1:0] p_fold;
     wire [MAP_WIDTH-1:0] p_map;  // the map aligned with p_v (HAS_MAP)
-    wire          f_vld;         // at the input of the output / assembly register
+    wire          f_vld;         // at the input of the output register
     wire [FB-1:0] f_fold;
     wire [LW-1:0] f_y;           // PE final results
     wire          f_last = f_vld & (f_fold == LAST);
@@ -148,8 +149,8 @@ module requant #(
     reg           out_valid;
     reg  [C*Y_WIDTH-1:0] out_data;
 
-    // The only reason to hold: the last fold of a vector must enter a still-occupied output register.
-    assign adv           = ~(f_last & out_valid & ~m_axis_tready);
+    // The only reason to hold: a fold must enter the output register while it still holds a vector.
+    assign adv           = ~(f_vld & out_valid & ~m_axis_tready);
     assign s_axis_tready = adv & (fold == LAST);
     assign m_axis_tvalid = out_valid;
     assign m_axis_tdata  = out_data;
@@ -394,17 +395,13 @@ module requant #(
             assign f_fold = q_fold;
         end
 
-        // ------------------------------------------------------------ assembly + output register
+        // ------------------------------------------------------------ output register, assembled in place
         if (NF > 1) begin : g_asm
-            reg [(NF-1)*LW-1:0] asm_q;   // folds 0 .. NF-2 of the vector being assembled
             genvar f;
-            for (f = 0; f < NF - 1; f = f + 1) begin : g_fold
+            for (f = 0; f < NF; f = f + 1) begin : g_fold
                 always @(posedge clk) begin
-                    if (adv && f_vld && f_fold == f) asm_q[f*LW +: LW] <= f_y;
+                    if (adv && f_vld && f_fold == f) out_data[f*LW +: LW] <= f_y;
                 end
-            end
-            always @(posedge clk) begin
-                if (adv && f_last) out_data <= {f_y, asm_q};
             end
         end else begin : g_noasm
             always @(posedge clk) begin

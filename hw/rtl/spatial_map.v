@@ -7,19 +7,23 @@
 // Reference: hw/layers/spatial_map.py: spatial_map_ref (TABLE = sigmoid_table: the quantised sigmoid).
 // Rounding/saturation: rhe_shift.v (must be compiled with this file).
 //
-// Input beat  : {top, x, pass}; pass = PASS_WIDTH bits at [PASS_WIDTH-1:0] (in a conv layer: the mvu's
-//               accumulators), x = C x EW at [PASS_WIDTH + c*EW +: EW] (the block input, centre tap), top =
+// Input beat  : {top, x, pass}; pass = PASS_WIDTH bits at [PASS_WIDTH-1:0] (in a conv layer: the window's
+//               sign bits), x = C x EW at [PASS_WIDTH + c*EW +: EW] (the block input, centre tap), top =
 //               TOP_WIDTH bits above x, passed through (0 bits, or a first map when two instances are chained).
-// Output beat : {map, top, x, pass} (MAP_WIDTH unsigned on top): what requant (HAS_MAP) takes; a second
-//               instance with TOP_WIDTH = MAP_WIDTH appends the skip map of Both-Spatial-Spatial
-//               ({skip_map, map, x, pass}: requant with HAS_SKIP_MAP).
+// Output beat : {map, top, x, pass} (MAP_WIDTH unsigned on top).  In a conv layer the mvu takes it and
+//               keeps {map, x} as its sideband, so requant (HAS_MAP) receives {map, x, acc}.
 //
-// Folding: the beat is read IN PLACE (AXI4-Stream: tdata is stable while tvalid && !tready).  Fold f
-// multiplies-and-accumulates elements f*PE .. f*PE+PE-1 (PE multipliers) in the f-th cycle the beat is
-// valid; in the (NF+1)-th cycle the accumulator is rounded, clipped, looked up, and {map, beat} is
-// loaded into the output register together with the input handshake.  So a beat takes exactly NF+1
-// cycles (NF = C/PE), LATENCY = NF+1 cycles from tvalid to m_axis_tvalid when nothing stalls.
-// COMBINATIONAL PATH: m_axis_tready -> s_axis_tready.
+// Folding: the beat is read IN PLACE (AXI4-Stream: tdata is stable while tvalid && !tready) and is NOT
+// copied: the output beat is the input beat with the map on top, and the two handshakes happen in the
+// same cycle.  Fold f multiplies-and-accumulates elements f*PE .. f*PE+PE-1 (PE multipliers) in the f-th
+// cycle the beat is valid; from the (NF+1)-th cycle on the map (the accumulator rounded, clipped and
+// looked up) is on top and m_axis_tvalid is high until the beat leaves.  So a beat takes exactly NF+1
+// cycles (NF = C/PE) and costs no register of its width: in a conv layer the map is computed while the
+// window's output register holds the next pixel for the mvu (the mvu takes it only as its current vector
+// finishes), so it costs no cycles either.  Two instances that compute maps of the same pixel side by
+// side (Both-Spatial-Spatial) are joined in conv_layer.v.
+// COMBINATIONAL PATHS: m_axis_tready -> s_axis_tready, s_axis_tvalid -> m_axis_tvalid, s_axis_tdata ->
+// m_axis_tdata (wires); the map comes from the accumulator register through the table.
 
 `default_nettype none
 
@@ -43,8 +47,8 @@ module spatial_map #(
     input  wire [TOP_WIDTH+C*EW+PASS_WIDTH-1:0] s_axis_tdata, // {top, x, pass}
     input  wire                              s_axis_tvalid,
     output wire                              s_axis_tready,  // combinational from m_axis_tready
-    output wire [MAP_WIDTH+TOP_WIDTH+C*EW+PASS_WIDTH-1:0] m_axis_tdata, // {map, top, x, pass}
-    output wire                              m_axis_tvalid,
+    output wire [MAP_WIDTH+TOP_WIDTH+C*EW+PASS_WIDTH-1:0] m_axis_tdata, // {map, top, x, pass}: the input beat
+    output wire                              m_axis_tvalid,  // combinational from s_axis_tvalid
     input  wire                              m_axis_tready
 );
 
@@ -54,8 +58,6 @@ module spatial_map #(
     localparam integer PROD_W = EW + W_WIDTH;                // one signed product
     localparam integer SUM_W  = PROD_W + $clog2(C) + 1;      // any sum of up to C products
     localparam integer ACC_W  = ((SUM_W > B_WIDTH) ? SUM_W : B_WIDTH) + 1;
-    localparam integer IN_W   = TOP_WIDTH + C * EW + PASS_WIDTH;
-    localparam integer LATENCY = NF + 1;
 
     initial begin
         if (C < 1) $error("%m: C must be >= 1");
@@ -66,22 +68,19 @@ module spatial_map #(
         if (B_WIDTH < 1) $error("%m: B_WIDTH must be >= 1");
         if (L_WIDTH < 2 || L_WIDTH > 12) $error("%m: L_WIDTH must be in 2 .. 12 (table of 2^L_WIDTH entries)");
         if (MAP_WIDTH < 1) $error("%m: MAP_WIDTH must be >= 1");
-        if (LATENCY != NF + 1) $error("%m: internal: bad LATENCY");
     end
 
     reg  [FB-1:0]    fold;
     reg  [ACC_W-1:0] acc;
-    reg              out_valid;
-    reg  [MAP_WIDTH+IN_W-1:0] out_data;
 
     wire finish = (fold == FIN);
-    wire room   = ~out_valid | m_axis_tready;
-    wire fire   = s_axis_tvalid & finish & room;
+    wire fire   = s_axis_tvalid & finish & m_axis_tready;   // both handshakes
     wire mac    = s_axis_tvalid & ~finish;
+    wire [MAP_WIDTH-1:0] map;
 
-    assign s_axis_tready = finish & room;
-    assign m_axis_tvalid = out_valid;
-    assign m_axis_tdata  = out_data;
+    assign s_axis_tready = finish & m_axis_tready;
+    assign m_axis_tvalid = s_axis_tvalid & finish;
+    assign m_axis_tdata  = {map, s_axis_tdata};
 
     // ---------------------------------------------------------------- fold f: PE products
     wire [C*EW-1:0]       x      = s_axis_tdata[PASS_WIDTH +: C*EW];
@@ -122,20 +121,10 @@ module spatial_map #(
         if (mac) acc <= ((fold == {FB{1'b0}}) ? b_x : acc) + fold_sum;
     end
 
-    // ---------------------------------------------------------------- finish: logit, table, output
+    // ---------------------------------------------------------------- finish: logit, table
     wire [L_WIDTH-1:0] logit;
     rhe_shift #(.IN_WIDTH(ACC_W), .SHIFT(S), .OUT_WIDTH(L_WIDTH), .OUT_SIGNED(1)) u_rs (.x(acc), .y(logit));
-    wire [MAP_WIDTH-1:0] map = TABLE[logit * MAP_WIDTH +: MAP_WIDTH];
-
-    always @(posedge clk) begin
-        if (rst) out_valid <= 1'b0;
-        else if (fire) out_valid <= 1'b1;
-        else if (m_axis_tready) out_valid <= 1'b0;
-    end
-
-    always @(posedge clk) begin
-        if (fire) out_data <= {map, s_axis_tdata};
-    end
+    assign map = TABLE[logit * MAP_WIDTH +: MAP_WIDTH];
 
 endmodule
 
