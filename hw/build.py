@@ -36,9 +36,13 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def git_commit() -> str:
+    """HEAD, with ``+uncommitted`` when hw/ or model/ (what the RTL is made from) differ from it."""
     try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True,
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True,
                               check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "hw", "model"], cwd=REPO, capture_output=True,
+                               text=True, check=True).stdout.strip()
+        return head + ("+uncommitted" if dirty else "")
     except (subprocess.CalledProcessError, FileNotFoundError):
         return "unknown"
 
