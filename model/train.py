@@ -112,6 +112,8 @@ def main(argv=None):
                          "the same crops as the host path")
     ap.add_argument("--train-sets", default="train/t91,train/bsds500_test,train/bsd200")
     a = ap.parse_args(argv)
+    if a.iters < 1:
+        ap.error(f"--iters must be at least 1 (got {a.iters}); to grow a checkpoint without changing it: --iters 1 --lr 0")
     if a.threads:
         torch.set_num_threads(a.threads)
     rank, world, local = _distributed()

@@ -82,3 +82,11 @@ def test_device_crops_train_exactly_as_host_crops(tmp_path):
         train([*common, "--device-crops", mode, "--out", str(tmp_path / f"{mode}.pt")])
     on, off = (torch.load(tmp_path / f"{m}.pt", weights_only=False)["state_dict"] for m in ("on", "off"))
     assert on.keys() == off.keys() and all(torch.equal(on[k], off[k]) for k in on)
+
+
+def test_zero_iterations_is_a_clear_error(tmp_path, capsys):
+    import pytest
+    with pytest.raises(SystemExit):
+        train(["--iters", "0", "--out", str(tmp_path / "x.pt")])
+    assert "--iters must be at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "x.pt").exists()
