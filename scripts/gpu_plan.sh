@@ -66,6 +66,10 @@
 # Smoke-tested on the CPU (PATH=.venv/bin:$PATH OUT=/tmp/smoke W=/tmp/smoke_runs ANNEAL=0.01 EVAL_DEVICE=cpu, 3 min
 # 16 s): one iteration of each stage ran, was evaluated and packed.
 #
+# Since commit ed5297b (2026-11-27, no GPU that session) a binary layer costs 6.1k FF instead of 9.0k, and a C = 64 model with
+# 6 resblocks fits the board by Yosys (LUT 91 %, reports/pynq-z2/c64r6_grown): after this plan, a deeper default can be grown
+# from the trained one (--init default.pt --resblocks 6; 5 resblocks would leave LUT at about 79 %).
+#
 # ANNEAL scales the budget (the CPU smoke test of this plan sets it tiny).
 A="${ANNEAL:-1}"
 m() { python3 -c "print(round($1 * $A, 4))"; }
