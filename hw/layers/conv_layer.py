@@ -122,7 +122,7 @@ class ConvLayer:
 
     def map_cycles(self) -> int:
         """Cycles the spatial maps take per pixel (side by side: one figure), 0 without a map."""
-        return self.c_in // self.spatial_map.PE + 1 if self.spatial_map is not None else 0
+        return self.spatial_map.cycles_per_beat if self.spatial_map is not None else 0
 
     def window_cycles(self) -> int:
         """Cycles per pixel the window may take between two mvu handshakes: the mvu's, less the maps'."""

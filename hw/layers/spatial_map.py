@@ -73,7 +73,7 @@ class SpatialMapParams:
 
     @property
     def cycles_per_beat(self) -> int:
-        """C/PE multiply folds, then one cycle to round, look up and hand over (also the latency)."""
+        """C/PE multiply folds, then one cycle in which the map is on top and the beat leaves."""
         return self.C // self.PE + 1
 
     def verilog_params(self) -> dict[str, int]:

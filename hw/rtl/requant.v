@@ -28,9 +28,8 @@
 // stable while tvalid && !tready.  The first fold of the next beat issues in the cycle after, so the
 // steady state is exactly NF cycles per vector.  Results are written PE lanes per cycle straight into
 // the output register, which is valid from the last fold on; a fold of the next vector that reaches it
-// while it is still valid and not taken stalls the pipeline (the downstream -- a conv layer's input FIFO
-// -- normally takes the vector in the cycle it appears, so this costs nothing but a second vector's
-// worth of flip-flops saved).
+// while it is still valid and not taken stalls the pipeline.  The downstream (a conv layer's input FIFO)
+// normally takes the vector in the cycle it appears, so the single output register costs no cycles.
 //
 // Pipeline (one register stage each, all lanes in parallel, every stage enabled by `adv`):
 //   s0  issue      : acc, res, K, B of the fold                       (DSP A/B/C registers)
@@ -396,16 +395,10 @@ module requant #(
         end
 
         // ------------------------------------------------------------ output register, assembled in place
-        if (NF > 1) begin : g_asm
-            genvar f;
-            for (f = 0; f < NF; f = f + 1) begin : g_fold
-                always @(posedge clk) begin
-                    if (adv && f_vld && f_fold == f) out_data[f*LW +: LW] <= f_y;
-                end
-            end
-        end else begin : g_noasm
+        genvar f;
+        for (f = 0; f < NF; f = f + 1) begin : g_fold
             always @(posedge clk) begin
-                if (adv && f_last) out_data <= f_y;
+                if (adv && f_vld && f_fold == f) out_data[f*LW +: LW] <= f_y;
             end
         end
     endgenerate
