@@ -11,6 +11,7 @@ otherwise:
        map = Quant(uint, 2^-m) <- Sigmoid <- Quant(logit) <- Conv1x1(x, bias)             body_i.spatial_map
     Both-Spatial-Spatial: Single-Spatial with Add(Mul(x, map2)) instead of Add(x), map2 a second Spatial
        attention of x                                                                   body_i.skip_map
+    BBCU: Base with Add(x, delta) before the Pad (a per-channel shift before Sign)      body_i.sign_shift
     Conv3x3 -> Quant(tail) -> DepthToSpace(2, CRD) -> Add(Resize(input, x2 linear half_pixel))
        -> Quant(uint8, 2^-8)                                                             tail, output
 """
@@ -169,18 +170,22 @@ def build_layers(m: ModelWrapper) -> tuple[list[ConvLayer], ImageSkipOutput]:
     while True:
         consumers = m.find_consumers(x) or []
         # the residual Add and a Spatial attention's 1x1 conv also read the block input
-        main = [c for c in consumers if c.op_type != "Add" and not _is_conv1x1(c) and not _is_skip_mul(g, c)]
-        if len(main) != 1 or main[0].op_type not in ("Pad", "Conv"):
+        # (and BBCU's shift before Sign is an Add too: it leads to the Pad)
+        main = [c for c in consumers if (c.op_type != "Add" or _is_sign_shift(g, c)) and not _is_conv1x1(c)
+                and not _is_skip_mul(g, c)]
+        if len(main) != 1 or main[0].op_type not in ("Pad", "Conv", "Add"):
             raise UnsupportedGraph(
-                f"tensor {x}: expected a binary block (Pad) or the tail Conv, found "
+                f"tensor {x}: expected a binary block (Pad, or a shift before Sign) or the tail Conv, found "
                 + (", ".join(f"{c.name} ({c.op_type})" for c in consumers) or "nothing")
-                + " (the hardware builds the Base, Single-Spatial and Both-Spatial-Spatial blocks, whose residual "
-                  "Add is the only skip; an extra skip or a shift before Sign, as in Base-Residual or BBCU, is not "
-                  "supported)")
+                + " (the hardware builds the Base, Single-Spatial, Both-Spatial-Spatial and BBCU blocks, whose "
+                  "residual Add is the only skip; an extra skip, as in Base-Residual, is not supported)")
         nxt = main[0]
         if nxt.op_type == "Conv":
             break
-        layer, x = base_block(g, f"body_{i}", nxt, x, f_r, b_r)
+        shift = None
+        if nxt.op_type == "Add":
+            shift, nxt = sign_shift(g, f"body_{i}", nxt, x, f_r), g.only_consumer(nxt.output[0], "Pad")
+        layer, x = base_block(g, f"body_{i}", nxt, x, f_r, b_r, shift)
         layers.append(layer)
         i += 1
 
@@ -242,6 +247,34 @@ def _is_skip_mul(g: "_Walker", node) -> bool:
     return node.op_type == "Mul" and len(cons) == 1 and cons[0].op_type == "Add"
 
 
+def _is_sign_shift(g: "_Walker", node) -> bool:
+    """An Add of a constant whose only consumer is a Pad: BBCU's shift before Sign."""
+    cons = g.m.find_consumers(node.output[0]) or []
+    return (node.op_type == "Add" and any(g.const(i) is not None for i in node.input)
+            and len(cons) == 1 and cons[0].op_type == "Pad")
+
+
+def sign_shift(g: _Walker, name: str, add, x: str, f_r: int) -> np.ndarray:
+    """The per-channel shift delta of Sign(pad(x + delta)) on x's integer grid 2^-f_r: x + delta >= 0 exactly
+    when X + floor(D * 2^(f_r - f_d)) >= 0 for X = x * 2^f_r and delta = D * 2^-f_d (a finer delta rounds down:
+    X >= -D/2^k is X >= ceil(-D/2^k) = -floor(D/2^k))."""
+    delta = g.const(g.other_input(add, x))
+    if delta is None:
+        raise UnsupportedGraph(f"{add.name}: the shift before Sign must be a constant added to {x}")
+    delta = np.asarray(delta)
+    if delta.ndim != 4 or delta.shape[0] != 1 or delta.shape[2:] != (1, 1):
+        raise UnsupportedGraph(f"{add.name}: the shift before Sign must be per channel (shape [1, C, 1, 1]), got "
+                               f"{list(delta.shape)}")
+    return shift_to_grid(*to_fixed(delta, f"{name} shift before Sign"), f_r)
+
+
+def shift_to_grid(d_int: np.ndarray, f_d: int, f_r: int) -> np.ndarray:
+    """D * 2^-f_d as the integer shift S on the grid 2^-f_r with (X * 2^-f_r + D * 2^-f_d >= 0) == (X + S >= 0)
+    for every integer X: S = floor(D * 2^(f_r - f_d))."""
+    d_int = np.asarray(d_int, dtype=np.int64)
+    return d_int >> (f_d - f_r) if f_d > f_r else d_int << (f_r - f_d)
+
+
 def spatial_attention(g: _Walker, name: str, map_t: str, x: str, f_r: int, b_r: int) -> tuple[SpatialMapParams, int]:
     """Match map_t = Quant(unsigned) <- Sigmoid <- Quant(logit) <- Conv1x1(x) (the Spatial attention of the
     block input x).  Returns the spatial_map parameters and the map's fraction bits."""
@@ -279,11 +312,13 @@ def spatial_attention(g: _Walker, name: str, map_t: str, x: str, f_r: int, b_r: 
     return sm, f_m
 
 
-def base_block(g: _Walker, name: str, pad, x: str, f_r: int, b_r: int) -> tuple[ConvLayer, str]:
-    """Match Pad -> BipolarQuant -> Conv -> Mul -> Add -> Quant -> PRelu -> Add -> [Mul(map)] -> Quant
+def base_block(g: _Walker, name: str, pad, x: str, f_r: int, b_r: int,
+               shift: np.ndarray | None = None) -> tuple[ConvLayer, str]:
+    """Match [Add(delta) ->] Pad -> BipolarQuant -> Conv -> Mul -> Add -> Quant -> PRelu -> Add -> [Mul(map)] -> Quant
     -> Add(x | Mul(x, map2)) -> Quant (the Mul: Single-Spatial, see :func:`spatial_attention`; with the skip
     scaled by a second Spatial map: Both-Spatial-Spatial).
 
+    ``shift``: BBCU's delta on the input grid (:func:`sign_shift`), matched by the caller.
     Returns the layer and the block's output tensor.
     """
     pads = g.const(pad.input[1])
@@ -354,5 +389,6 @@ def base_block(g: _Walker, name: str, pad, x: str, f_r: int, b_r: int) -> tuple[
         raise UnsupportedGraph(f"{q_o.name}: the residual sum must be requantised to the residual-stream format")
     bits = (w > 0).astype(np.int64)
     layer = ConvLayer(name=name, binary=True, c_in=w.shape[1], c_out=c, in_width=b_r, in_signed=True, w_width=1,
-                      weights=window_columns(bits), requant=rq, spatial_map=sm, skip_map=sm2)
+                      weights=window_columns(bits), requant=rq, spatial_map=sm, skip_map=sm2,
+                      sign_shift=None if shift is None else np.broadcast_to(shift, (w.shape[1],)))
     return layer, q_o.output[0]

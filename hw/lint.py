@@ -13,8 +13,12 @@ from sim.runner import ensure_verilator_on_path
 VARIANTS = {
     "stream_fifo": [["-GASYNC_READ=1"]],
     "sliding_window": [["-GC=8", "-GSIGNS=1", "-GLB_BEATS=4", "-GMAX_W=128", "-GDIM_BITS=9"],
-                       ["-GC=4", "-GREPLICATE=1", "-GLB_BEATS=2"]],
+                       ["-GC=4", "-GREPLICATE=1", "-GLB_BEATS=2"],
+                       # the BBCU block's shift before Sign (signs stored beside the pixel), whole and in slices
+                       ["-GC=8", "-GSIGNS=1", "-GSHIFT_EN=1", "-GSHIFT=72'h1ff_0000_0000_0000_80"],
+                       ["-GC=8", "-GSIGNS=1", "-GSHIFT_EN=1", "-GLB_BEATS=4", "-GMAX_W=128", "-GDIM_BITS=9"]],
     "conv_layer": [["-GLB_BEATS=4"],
+                   ["-GRQ_HAS_RESIDUAL=1", "-GRQ_HAS_PRELU=1", "-GSHIFT_EN=1", "-GLB_BEATS=4"],  # BBCU
                    # Single-Spatial and Both-Spatial-Spatial blocks (the maps between window and mvu)
                    ["-GRQ_HAS_RESIDUAL=1", "-GRQ_HAS_PRELU=1", "-GRQ_HAS_MAP=1"],
                    ["-GRQ_HAS_RESIDUAL=1", "-GRQ_HAS_PRELU=1", "-GRQ_HAS_MAP=1", "-GRQ_HAS_SKIP_MAP=1"]],

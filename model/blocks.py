@@ -41,8 +41,9 @@ Choices the text leaves to the (missing) figures -- all of them, in one place:
   residual grid); each map is applied once.  In the quantised model the map is on the k * 2^-8 grid
   and products with it are requantised by the next quantiser (t_quant after RescalePost, res_quant
   after Single/Dual/Both); RescalePre's scaled conv input is not requantised (it is exact on the grid).
-* The hardware compiler (hw/) builds ``Base``, ``Single-Spatial`` and ``Both-Spatial-Spatial``
-  (hw/rtl/spatial_map.v, twice for Both; requant's HAS_SKIP_MAP); the other
+* The hardware compiler (hw/) builds ``Base``, ``Single-Spatial``, ``Both-Spatial-Spatial`` and ``BBCU``
+  (hw/rtl/spatial_map.v, twice for Both; requant's HAS_SKIP_MAP; BBCU's delta: a per-channel sign threshold
+  in the window, sliding_window.v SHIFT_EN); the other
   variants train, evaluate, export to QONNX and count operations (model/ops.py) but do not compile to RTL.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """cocotb tests of hw/rtl/sliding_window.v against hw.layers.sliding_window.sliding_window_ref.
 
 Environment: SW_CFG = JSON object with the build parameters ``C``, ``EW``, ``MAX_W``, ``DIM_BITS``,
-``REPLICATE``, ``SIGNS``, ``LB_BEATS``, ``groups``: a list of ``[H, W, n]`` (n frames of H rows x W columns sent back to back; the
+``REPLICATE``, ``SIGNS``, ``LB_BEATS``, ``SHIFT_EN`` with ``shift`` (the per-channel shifts as integers), ``groups``: a list of ``[H, W, n]`` (n frames of H rows x W columns sent back to back; the
 next group's cfg is applied as soon as the last pixel of a group has been accepted, while its tail is
 still in flight, and its first pixel follows right away), and ``seed``.
 """
@@ -14,7 +14,7 @@ import cocotb
 import numpy as np
 from cocotb.triggers import with_timeout
 
-from hw.layers.sliding_window import pack_sign_windows, pack_windows, sliding_window_ref
+from hw.layers.sliding_window import pack_sign_windows, pack_windows, sign_windows, sliding_window_ref
 from hw.numerics import pack
 from sim.tb import StreamTB
 
@@ -24,6 +24,7 @@ EW = int(CFG.get("EW", 8))
 REPLICATE = bool(CFG.get("REPLICATE", 0))
 SIGNS = bool(CFG.get("SIGNS", 0))
 LB_BEATS = int(CFG.get("LB_BEATS", 1))
+SHIFT = np.array(CFG["shift"], dtype=np.int64) if CFG.get("SHIFT_EN") else None
 GROUPS = [tuple(int(v) for v in g) for g in CFG.get("groups", [[5, 7, 2]])]
 SEED = int(CFG.get("seed", 1))
 PMAX = (1 << EW) - 1
@@ -67,9 +68,21 @@ async def send_groups(tb: StreamTB, groups) -> None:
     await src.wait()
 
 
+def signed(f: np.ndarray) -> np.ndarray:
+    """The frame's elements as EW-bit two's-complement numbers (an XNOR layer's input)."""
+    return np.where(f >= 1 << (EW - 1), f - (1 << EW), f)
+
+
 def expected_words(groups) -> list[int]:
-    packer = pack_sign_windows if SIGNS else pack_windows
-    return [wd for h, w, frames in groups for f in frames for wd in packer(sliding_window_ref(f, REPLICATE), EW)]
+    out = []
+    for h, w, frames in groups:
+        for f in frames:
+            win = sliding_window_ref(f, REPLICATE)
+            if not SIGNS:
+                out += pack_windows(win, EW)
+            else:
+                out += pack_sign_windows(win, EW, sign_windows(signed(f), SHIFT) if SHIFT is not None else None)
+    return out
 
 
 def check(got: list[int], groups) -> None:

@@ -11,7 +11,7 @@ from model.arch import BinarySRNet, SRConfig
 from model.blocks import TABLE1
 from model.export import export_model, golden, qonnx_execute
 
-HW_BLOCKS = ("Base", "Single-Spatial", "Both-Spatial-Spatial")  # what hw/ builds
+HW_BLOCKS = ("Base", "Single-Spatial", "Both-Spatial-Spatial", "BBCU")  # what hw/ builds
 
 
 @pytest.mark.parametrize("name", TABLE1)

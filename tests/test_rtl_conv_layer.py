@@ -13,10 +13,11 @@ from sim.runner import REPO, rtl_sources, run_cocotb
 MAX_W, DIM_BITS = 8, 5
 
 
-def binary_layer(rng, c, spatial=False, both=False):
+def binary_layer(rng, c, spatial=False, both=False, shift=False):
     """A Base block: bipolar weights, random K/B/beta/zeta, residual; ranges chosen to hit saturation.
     ``spatial``: the Single-Spatial block (random 1x1 conv weights and bias, the sigmoid table); ``both``:
-    Both-Spatial-Spatial (a second map, of the residual)."""
+    Both-Spatial-Spatial (a second map, of the residual); ``shift``: the BBCU block's shift before Sign (random,
+    some beyond the clip limits +-128, one 0)."""
     spatial = spatial or both
     rq = RequantParams.from_constants(
         PE=1, ACC_WIDTH=1, K=rng.integers(-300, 300, c), B=rng.integers(-2000, 2000, c), S1=4, T_WIDTH=10,
@@ -26,8 +27,9 @@ def binary_layer(rng, c, spatial=False, both=False):
                           L_WIDTH=8, MAP_WIDTH=8, TABLE=sigmoid_table(4)) if spatial else None
     sm2 = SpatialMapParams(C=c, EW=8, W=rng.integers(-8, 9, c), B=int(rng.integers(-500, 500)), S=5,
                            L_WIDTH=8, MAP_WIDTH=8, TABLE=sigmoid_table(3)) if both else None
+    sh = np.concatenate([[0, 200, -300], rng.integers(-100, 100, c - 3)]) if shift else None
     return ConvLayer("body_0", True, c, c, 8, True, 1, rng.integers(0, 2, (c, 9 * c)), rq, spatial_map=sm,
-                     skip_map=sm2)
+                     skip_map=sm2, sign_shift=sh)
 
 
 def mac_layer(rng, c_in, c_out):
@@ -57,6 +59,9 @@ CASES = {
     # the window's slices and the map both in the mvu's 16 cycles, 1 to spare: 2 * (2 + 1) + (8 + 1) = 15
     "spatial_c8_pe2_simd18_beats2": lambda rng: (binary_layer(rng, 8, spatial=True), 2, 18),
     "mac_4to4_pe1_simd9_beats2": lambda rng: (mac_layer(rng, 4, 4), 1, 9),
+    # the BBCU block: a shift before Sign (signs formed as the pixel enters the window), whole and in slices
+    "bbcu_c8_pe1_simd72": lambda rng: (binary_layer(rng, 8, shift=True), 1, 72),
+    "bbcu_c8_pe1_simd18_beats4": lambda rng: (binary_layer(rng, 8, shift=True), 1, 18),
 }
 
 

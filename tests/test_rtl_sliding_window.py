@@ -7,7 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from hw.layers.sliding_window import line_buffer_beats, line_buffer_bram36, pack_sign_windows, sliding_window_ref
+from hw.layers.sliding_window import (line_buffer_beats, line_buffer_bram36, pack_sign_windows, sign_windows,
+                                      sliding_window_ref)
+from hw.numerics import pack
 from sim.runner import rtl_sources, run_cocotb
 
 CASES = {
@@ -30,19 +32,36 @@ CASES = {
                            [[8, 6, 2], [2, 8, 1], [9, 3, 1], [2, 2, 1]]),
     "c2_ew8_rep_beats2": (dict(C=2, EW=8, MAX_W=16, DIM_BITS=4, REPLICATE=1, LB_BEATS=2),
                           [[6, 5, 2], [2, 3, 1], [3, 15, 1], [4, 2, 1]]),
+    # the BBCU block's shift before Sign (signs formed as the pixel enters, kept beside it in line buffer 0):
+    # shifts at both clip limits, 0, and values that split the frames' elements
+    "c6_ew4_shift": (dict(C=6, EW=4, MAX_W=8, DIM_BITS=4, REPLICATE=0, SIGNS=1, SHIFT_EN=1),
+                     [[8, 6, 2], [2, 8, 1], [9, 3, 1], [2, 2, 1]], [-8, 8, 0, 3, -5, 1]),
+    "c8_ew8_shift_beats4": (dict(C=8, EW=8, MAX_W=9, DIM_BITS=4, REPLICATE=0, SIGNS=1, SHIFT_EN=1, LB_BEATS=4),
+                            [[5, 7, 2], [9, 9, 1], [2, 2, 2], [3, 9, 1]], [-128, 128, 0, 77, -90, 1, -1, 40]),
+    "c4_ew8_shift_beats2": (dict(C=4, EW=8, MAX_W=16, DIM_BITS=4, REPLICATE=0, SIGNS=1, SHIFT_EN=1, LB_BEATS=2),
+                            [[6, 5, 2], [2, 3, 1], [3, 15, 1], [4, 2, 1]], [100, -3, -128, 5]),
 }
+
+
+def shift_literal(shift, ew: int) -> str:
+    """sliding_window.v SHIFT: channel i's EW+1-bit two's-complement shift at [i*(EW+1) +: EW+1]."""
+    return f"{len(shift) * (ew + 1)}'h{pack(shift, ew + 1):x}"
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_sliding_window(case):
-    params, groups = CASES[case]
+    params, groups, *shift = CASES[case]
+    cfg = {**params, "groups": groups, "seed": len(case)}
+    if shift:
+        params = {**params, "SHIFT": shift_literal(shift[0], params["EW"])}
+        cfg["shift"] = shift[0]
     run_cocotb(
         "sliding_window",
         rtl_sources("sliding_window"),
         "sim.test_sliding_window",
         case,
         parameters=params,
-        extra_env={"SW_CFG": json.dumps({**params, "groups": groups, "seed": len(case)})},
+        extra_env={"SW_CFG": json.dumps(cfg)},
     )
 
 
@@ -70,6 +89,18 @@ def test_pack_sign_windows():
     assert words[0] == signs0 | ((0 | 200 << 8) << 18)
     signs1 = 0b11_11_11_11_01_01_11_11_11
     assert words[1] == signs1 | ((127 | 128 << 8) << 18)
+
+
+def test_sign_windows_shift():
+    """Shifted signs: x + shift >= 0 inside the frame, +1 for every padding tap whatever the shift."""
+    img = np.array([[[-3, 5], [2, -1]]])  # 1 x 2 pixels, C = 2
+    bits = sign_windows(img, np.array([3, -6]))
+    # channel 0: -3+3 = 0 -> 1, 2+3 -> 1; channel 1: 5-6 -> 0, -1-6 -> 0
+    assert bits[0, 0, 4].tolist() == [1, 0] and bits[0, 0, 5].tolist() == [1, 0]
+    assert bits[0, 0, 3].tolist() == [1, 1]  # left of the frame: padding
+    assert np.all(bits[0, :, :3] == 1) and np.all(bits[0, :, 6:] == 1)  # rows above and below
+    assert np.array_equal(sign_windows(img), sign_windows(img, np.zeros(2, int)))
+    assert sign_windows(img, np.array([2, -6]))[0, 0, 4].tolist() == [0, 0]  # one LSB less: -3+2 < 0
 
 
 def test_line_buffer_beats():

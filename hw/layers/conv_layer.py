@@ -8,7 +8,8 @@ input, so the line buffer is also the residual skip buffer.  ``binary=False``: a
 mvu, the pixel's attention map is computed from the centre tap while the window holds the pixel, rides in
 the mvu sideband, and requant (HAS_MAP) multiplies the RPReLU output by it.  ``skip_map`` as well
 (Both-Spatial-Spatial): a second spatial_map beside the first gives the skip path's map, and requant
-(HAS_SKIP_MAP) scales the residual by it before the add.
+(HAS_SKIP_MAP) scales the residual by it before the add.  ``sign_shift`` (the BBCU block): the signs the mvu
+takes are of x + shift (per channel, on the input grid), formed once per pixel in the window; padding stays +1.
 """
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ from hw.layers.bram import bram36
 from hw.layers.mvu import acc_width, mvu_ref, pack_weights
 from hw.layers.requant import RequantParams, requant_ref
 from hw.layers.spatial_map import SpatialMapParams, spatial_map_ref
-from hw.layers.sliding_window import line_buffer_beats, sliding_window_ref
-from hw.numerics import sign_bit
+from hw.layers.sliding_window import line_buffer_beats, sign_windows, sliding_window_ref
+from hw.numerics import pack
 
 
 RAM_STYLES = ("auto", "distributed", "block")
@@ -56,6 +57,9 @@ class ConvLayer:
     spatial_map: SpatialMapParams | None = None
     skip_map: SpatialMapParams | None = None  # Both-Spatial-Spatial: the residual's own map
     lb_beats: int = 0  # window line-buffer slices per pixel (sliding_window.v LB_BEATS); 0: line_buffer_beats()
+    # BBCU: per-channel shift before Sign on the input's integer grid (sign bit = x + shift >= 0), clipped to
+    # [-2^(w-1), 2^(w-1)] for a w-bit input (the same bits: beyond, every sign is fixed); None: plain Sign
+    sign_shift: np.ndarray | None = None
 
     def __post_init__(self):
         if self.weights.shape != (self.c_out, 9 * self.c_in):
@@ -72,6 +76,14 @@ class ConvLayer:
         if self.skip_map is not None and (self.skip_map.MAP_WIDTH != self.requant.MAP_WIDTH
                                           or self.skip_map.C != self.c_in or self.spatial_map is None):
             raise ValueError(f"{self.name}: a skip map needs the branch map, and C / MAP_WIDTH matching the layer")
+        if self.sign_shift is not None:
+            if not self.binary or not self.in_signed:
+                raise ValueError(f"{self.name}: a shift before Sign needs a binary layer with a signed input")
+            shift = np.asarray(self.sign_shift, dtype=np.int64).reshape(-1)
+            if shift.shape != (self.c_in,):
+                raise ValueError(f"{self.name}: sign_shift must have {self.c_in} entries, got {shift.shape}")
+            lim = 1 << (self.in_width - 1)
+            self.sign_shift = np.clip(shift, -lim, lim)
         self.set_folding(self.pe, self.simd, self.ram_style)
 
     @property
@@ -153,7 +165,8 @@ class ConvLayer:
                 raise ValueError(f"{self.name}: lb_beats {n} must be a power of two dividing C={self.c_in}, with "
                                  f"2*(lb_beats+1) <= {self.window_cycles()} window cycles per pixel")
             return n
-        return line_buffer_beats(self.c_in, self.in_width, self.binary, max_width, self.window_cycles())
+        return line_buffer_beats(self.c_in, self.in_width, self.binary, max_width, self.window_cycles(),
+                                 self.sign_shift is not None)
 
     def cycles_per_pixel(self) -> int:
         """mvu cycles per output pixel, NF * SF (requant takes fewer, the window ~1)."""
@@ -163,8 +176,10 @@ class ConvLayer:
         """x[H, W, c_in] ints -> y[H, W, c_out] ints, bit-exact with the RTL."""
         h, w, _ = x.shape
         win = sliding_window_ref(x, replicate=False).reshape(h * w, 9, self.c_in)
-        flat = win.reshape(h * w, self.mw)
-        acc = mvu_ref(sign_bit(flat) if self.binary else flat, self.weights, self.binary)
+        if self.binary:
+            acc = mvu_ref(sign_windows(x, self.sign_shift).reshape(h * w, self.mw), self.weights, True)
+        else:
+            acc = mvu_ref(win.reshape(h * w, self.mw), self.weights, False)
         res = win[:, 4, :] if self.requant.HAS_RESIDUAL else None
         m = spatial_map_ref(res, self.spatial_map) if self.spatial_map is not None else None
         m2 = spatial_map_ref(res, self.skip_map) if self.skip_map is not None else None
@@ -180,6 +195,9 @@ class ConvLayer:
             "ACC_WIDTH": str(self.acc_width),
             "WEIGHTS": f"{self.mh * self.mw * mvu_w}'h{pack_weights(self.weights, mvu_w):x}",
         }
+        if self.sign_shift is not None:
+            p["SHIFT_EN"] = "1"
+            p["SHIFT"] = f"{self.c_in * (self.in_width + 1)}'h{pack(self.sign_shift, self.in_width + 1):x}"
         for k, v in self.requant.verilog_param_literals().items():
             if k not in ("C", "ACC_WIDTH") and (self.requant.HAS_MAP or k not in ("HAS_MAP", "MAP_WIDTH")) \
                     and (self.requant.HAS_SKIP_MAP or k not in ("HAS_SKIP_MAP", "SKIP_FRAC")):
@@ -201,6 +219,7 @@ class ConvLayer:
                 "in_width": self.in_width, "acc_width": self.acc_width, "out_width": self.out_width,
                 "cycles_per_pixel": self.cycles_per_pixel(), "has_prelu": self.requant.HAS_PRELU,
                 "has_residual": self.requant.HAS_RESIDUAL,
+                **({"sign_shift": True} if self.sign_shift is not None else {}),
                 **({"spatial_map_PE": self.spatial_map.PE} if self.spatial_map is not None else {}),
                 **({"skip_map_PE": self.skip_map.PE} if self.skip_map is not None else {})}
 

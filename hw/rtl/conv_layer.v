@@ -5,6 +5,8 @@
 // every tap but the centre (sliding_window SIGNS=1), the mvu takes those, and the full centre tap travels
 // as the mvu sideband to requant's residual input (the line buffer doubles as the residual skip buffer:
 // no separate FIFO, and no deadlock by construction).
+// SHIFT_EN=1 (the BBCU block, BINARY=1): the signs are of x + SHIFT (a per-channel shift before Sign), formed
+// once per pixel as it enters the window (sliding_window SHIFT_EN); padding taps stay +1.
 // BINARY=0: multi-bit conv (head/tail); the bias is requant's B.
 // RQ_HAS_MAP=1 (the Single-Spatial block): spatial_map sits between the window and the mvu; it computes the
 // pixel's attention map from the centre tap (the block input) while the window holds the pixel, the map
@@ -29,6 +31,8 @@ module conv_layer #(
     parameter [C_OUT*9*C_IN*W_WIDTH-1:0] WEIGHTS = 0,  // W[h][w] at (h*9*C_IN + w)*W_WIDTH, w = tap*C_IN + c
     parameter integer MAX_W = 128,          // maximum frame width (line-buffer depth)
     parameter integer LB_BEATS = 1,         // sliding_window: line-buffer slices per pixel (power of 2 dividing C_IN)
+    parameter integer SHIFT_EN = 0,         // sliding_window: signs of x + SHIFT (BINARY only)
+    parameter [C_IN*(EW+1)-1:0] SHIFT = 0,  // sliding_window: per-channel shift before Sign, EW+1 bits each
     parameter integer DIM_BITS = 12,        // width of cfg_width / cfg_height
     parameter integer IN_FIFO_DEPTH = 16,   // input FIFO words (0: none); lets the upstream layer run ahead at
                                             // row ends, where the window takes two pixels for one output.
@@ -94,6 +98,8 @@ localparam integer RQ_IN = C_OUT * ACC_WIDTH + ((RQ_HAS_RESIDUAL != 0) ? C_OUT *
 initial begin
     if (RQ_HAS_RESIDUAL != 0 && (C_IN != C_OUT || EW != RQ_Y_WIDTH))
         $error("%m: a residual layer needs C_IN == C_OUT and EW == RQ_Y_WIDTH");
+    if (SHIFT_EN != 0 && BINARY == 0)
+        $error("%m: SHIFT_EN needs BINARY");
     if (BINARY != 0 && W_WIDTH != 1)
         $error("%m: BINARY needs W_WIDTH == 1");
     if (RQ_HAS_MAP != 0 && RQ_HAS_RESIDUAL == 0)
@@ -125,7 +131,7 @@ wire [WIN_WIDTH-1:0] win_tdata;
 wire                 win_tvalid, win_tready;
 
 sliding_window #(.C(C_IN), .EW(EW), .MAX_W(MAX_W), .DIM_BITS(DIM_BITS), .REPLICATE(0),
-                 .SIGNS(BINARY != 0 ? 1 : 0), .LB_BEATS(LB_BEATS)) window (
+                 .SIGNS(BINARY != 0 ? 1 : 0), .LB_BEATS(LB_BEATS), .SHIFT_EN(SHIFT_EN), .SHIFT(SHIFT)) window (
     .clk(clk), .rst(rst), .cfg_width(cfg_width), .cfg_height(cfg_height),
     .s_axis_tdata(in_tdata), .s_axis_tvalid(in_tvalid), .s_axis_tready(in_tready),
     .m_axis_tdata(win_tdata), .m_axis_tvalid(win_tvalid), .m_axis_tready(win_tready)

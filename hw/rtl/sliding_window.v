@@ -24,6 +24,13 @@
 // is ever needed in full, so buffer 1 and every window register but the centre hold signs: C bits
 // instead of C*EW per pixel.
 //
+// SHIFT_EN = 1 (with SIGNS = 1; the BBCU block's learnable shift before Sign): the sign bit of element i is
+// x_i + SHIFT_i >= 0 instead (SHIFT_i: EW+1-bit two's complement, at SHIFT[i*(EW+1) +: EW+1]; the compiler
+// clips the model's shift to [-2^(EW-1), 2^(EW-1)], which gives the same bits); padding taps stay +1 (the
+// model shifts before it pads).  The signs are formed once per pixel, as it enters: buffer 0 keeps them
+// beside the pixel (C more bits per pixel) and the centre column keeps them in a C-bit register, so one
+// adder-comparator per channel serves all nine taps.
+//
 // LB_BEATS = N > 1 (a power of two dividing C): each line buffer is a memory of MAX_W*N words of 1/N of
 // a pixel (address {c, beat}), N times deeper and N times narrower, which block RAM holds far better
 // (7-series: a RAMB18 is 512 x 36 at its widest, so MAX_W = 128 pixels of C*EW = 512 bits fill 15 RAMB18 a
@@ -55,7 +62,9 @@ module sliding_window #(
     parameter integer DIM_BITS = 8,   // width of cfg_width / cfg_height and the position counters (>= 2)
     parameter integer REPLICATE = 0,  // 0: zero padding, 1: edge-replicate padding
     parameter integer SIGNS = 0,      // 1: taps as sign bits, plus the centre in full (see above)
-    parameter integer LB_BEATS = 1    // line-buffer slices per pixel, N + 1 cycles per position (see above)
+    parameter integer LB_BEATS = 1,   // line-buffer slices per pixel, N + 1 cycles per position (see above)
+    parameter integer SHIFT_EN = 0,   // 1: signs of x + SHIFT (needs SIGNS = 1; see above)
+    parameter [C*(EW+1)-1:0] SHIFT = 0  // per-channel shift before Sign, EW+1 bits each
 ) (
     input  wire                  clk,
     input  wire                  rst,
@@ -90,6 +99,7 @@ module sliding_window #(
             $error("%m: MAX_W (%0d) must be <= 2**DIM_BITS (DIM_BITS=%0d)", MAX_W, DIM_BITS);
         if (REPLICATE != 0 && REPLICATE != 1) $error("%m: REPLICATE must be 0 or 1 (got %0d)", REPLICATE);
         if (SIGNS != 0 && (SIGNS != 1 || REPLICATE != 0)) $error("%m: SIGNS must be 0 or 1, and 1 needs REPLICATE = 0");
+        if (SHIFT_EN != 0 && (SHIFT_EN != 1 || SIGNS != 1)) $error("%m: SHIFT_EN must be 0 or 1, and 1 needs SIGNS = 1");
         if (LB_BEATS < 1 || (LB_BEATS & (LB_BEATS - 1)) != 0 || C % LB_BEATS != 0)
             $error("%m: LB_BEATS must be a power of two dividing C (got %0d, C=%0d)", LB_BEATS, C);
     end
@@ -154,24 +164,43 @@ module sliding_window #(
         end
     endfunction
 
+    // with SHIFT_EN: bit i = (x_i + SHIFT_i >= 0), the sum in EW+1 bits (it cannot overflow: |SHIFT_i| <= 2^(EW-1))
+    localparam HS = (SIGNS != 0) && (SHIFT_EN != 0);
+    function [C-1:0] sgn_shift;
+        input [PW-1:0] v;
+        integer i;
+        reg [EW:0] sum;
+        begin
+            for (i = 0; i < C; i = i + 1) begin
+                sum = {v[i * EW + EW - 1], v[i * EW +: EW]} + SHIFT[i * (EW + 1) +: EW + 1];
+                sgn_shift[i] = ~sum[EW];
+            end
+        end
+    endfunction
+    // the input pixel's signs (with SHIFT_EN the only place they are formed)
+    wire [C-1:0] in_sgn = HS ? sgn_shift(s_axis_tdata) : sgn(s_axis_tdata);
+
     // ---------------------------------------------------------------- line buffers
-    // lb0 holds row r-1 (in full), lb1 row r-2 (signs only with SIGNS), each pixel as LB_BEATS slices of
-    // C/LB_BEATS channels at address {c, slice} (one word per pixel with LB_BEATS = 1); lb0_col / lb1_col
-    // are their entries at column c, valid when the position fires
+    // lb0 holds row r-1 (in full; with SHIFT_EN its signs above each slice), lb1 row r-2 (signs only with
+    // SIGNS), each pixel as LB_BEATS slices of C/LB_BEATS channels at address {c, slice} (one word per pixel
+    // with LB_BEATS = 1); lb0_col (lb0_col_s: its signs) / lb1_col are their entries at column c, valid when
+    // the position fires
     localparam integer NB = LB_BEATS;
-    localparam integer PS = PW / NB;                        // lb0 slice
+    localparam integer PS = PW / NB;                        // lb0 pixel slice
     localparam integer SS = SW / NB;                        // lb1 slice
+    localparam integer GS = HS ? C / NB : 0;                // lb0 sign slice (SHIFT_EN)
     localparam integer LAW = (MAX_W * NB > 1) ? $clog2(MAX_W * NB) : 1;
 
-    reg [PS-1:0] lb0 [0:MAX_W*NB-1];
+    reg [GS+PS-1:0] lb0 [0:MAX_W*NB-1];
     reg [SS-1:0] lb1 [0:MAX_W*NB-1];
-    reg [PS-1:0] lb0_rd;                                    // read data (the memories' output registers)
+    reg [GS+PS-1:0] lb0_rd;                                 // read data (the memories' output registers)
     reg [SS-1:0] lb1_rd;
     wire [SS-1:0] lb0_rd_s;                                 // lb0_rd as lb1 stores it: signs, or in full
     wire lb_we, lb_re;
     wire [LAW-1:0] wr_addr, rd_addr;
-    wire [PS-1:0] wr_data;                                  // lb0's write data (lb1's is lb0_rd_s)
+    wire [GS+PS-1:0] wr_data;                               // lb0's write data (lb1's is lb0_rd_s)
     wire [PW-1:0] lb0_col;
+    wire [C-1:0] lb0_col_s;                                 // signs of lb0_col (SIGNS)
     wire [SW-1:0] lb1_col;
 
     always @(posedge clk) begin
@@ -185,7 +214,9 @@ module sliding_window #(
     end
 
     generate
-        if (SIGNS != 0) begin : g_rd_signs
+        if (HS) begin : g_rd_stored
+            assign lb0_rd_s = lb0_rd[PS +: GS];
+        end else if (SIGNS != 0) begin : g_rd_signs
             genvar i;
             for (i = 0; i < PS / EW; i = i + 1) begin : g_bit
                 assign lb0_rd_s[i] = ~lb0_rd[i * EW + EW - 1];
@@ -202,8 +233,12 @@ module sliding_window #(
             assign lb_re = fire && (c_n != w_q);
             assign wr_addr = c[LAW-1:0];
             assign rd_addr = c_n[LAW-1:0];
-            assign wr_data = s_axis_tdata;
-            assign lb0_col = lb0_rd;
+            if (HS) begin : g_wr_signs
+                assign wr_data = {in_sgn, s_axis_tdata};
+            end else begin : g_wr
+                assign wr_data = s_axis_tdata;
+            end
+            assign lb0_col = lb0_rd[PS-1:0];
             assign lb1_col = lb1_rd;
         end else begin : g_lb_beats
             localparam integer KW = $clog2(NB);      // slice index width
@@ -225,7 +260,11 @@ module sliding_window #(
             assign lb_we = (beat != {BW{1'b0}}) && (beat_last ? fire : in_ok) && !c_last;
             assign rd_addr = {c[AW-1:0], rd_k};
             assign wr_addr = {c[AW-1:0], wr_k};
-            assign wr_data = s_axis_tdata[wr_k * PS +: PS];
+            if (HS) begin : g_wr_signs
+                assign wr_data = {in_sgn[wr_k * GS +: GS], s_axis_tdata[wr_k * PS +: PS]};
+            end else begin : g_wr
+                assign wr_data = s_axis_tdata[wr_k * PS +: PS];
+            end
 
             always @(posedge clk) begin
                 if (rst) beat <= {BW{1'b0}};
@@ -238,21 +277,39 @@ module sliding_window #(
             if (NB == 2) begin : g_hold1
                 always @(posedge clk) begin
                     if (hold_en) begin
-                        lb0_hold <= lb0_rd;
+                        lb0_hold <= lb0_rd[PS-1:0];
                         lb1_hold <= lb1_rd;
                     end
                 end
             end else begin : g_hold_shift
                 always @(posedge clk) begin
                     if (hold_en) begin
-                        lb0_hold <= {lb0_rd, lb0_hold[PW-PS-1:PS]};
+                        lb0_hold <= {lb0_rd[PS-1:0], lb0_hold[PW-PS-1:PS]};
                         lb1_hold <= {lb1_rd, lb1_hold[SW-SS-1:SS]};
                     end
                 end
             end
 
-            assign lb0_col = {lb0_rd, lb0_hold};
+            assign lb0_col = {lb0_rd[PS-1:0], lb0_hold};
             assign lb1_col = {lb1_rd, lb1_hold};
+            if (HS) begin : g_hold_signs
+                // the signs beside slices 0..NB-2, as lb0_hold
+                reg [C-GS-1:0] lb0s_hold;
+                if (NB == 2) begin : g_s1
+                    always @(posedge clk) if (hold_en) lb0s_hold <= lb0_rd[PS +: GS];
+                end else begin : g_sn
+                    always @(posedge clk) if (hold_en) lb0s_hold <= {lb0_rd[PS +: GS], lb0s_hold[C-GS-1:GS]};
+                end
+                assign lb0_col_s = {lb0_rd[PS +: GS], lb0s_hold};
+            end
+        end
+    endgenerate
+
+    generate
+        if (HS && NB == 1) begin : g_col_stored
+            assign lb0_col_s = lb0_rd[PS +: GS];
+        end else if (!HS) begin : g_col_signs
+            assign lb0_col_s = sgn(lb0_col);
         end
     endgenerate
 
@@ -270,11 +327,21 @@ module sliding_window #(
     wire [SW-1:0] new_mid_s, new_bot_s, sh2_mid_s;  // as taps: signs with SIGNS, else the values
 
     generate
-        if (SIGNS != 0) begin : g_signs
+        if (HS) begin : g_shift_signs
+            // the stored / entering signs; padding taps are +1 whatever the shift
+            reg [C-1:0] sh2_mid_sg;
+            assign new_mid_s = (r_zero || c_last) ? PAD_S : lb0_col_s;
+            assign new_bot_s = !needs_input ? PAD_S : in_sgn;
+            assign sh2_mid_s = sh2_mid_sg;
+            always @(posedge clk) if (fire) sh2_mid_sg <= new_mid_s;
+            wire unused_bot = ^new_bot;  // the entering pixel is used as its signs (in_sgn) and as lb0's data
+        end else if (SIGNS != 0) begin : g_signs
             assign new_mid_s = sgn(new_mid);
             assign new_bot_s = sgn(new_bot);
             assign sh2_mid_s = sgn(sh2_mid);
+            wire unused_in = ^{in_sgn, lb0_col_s};
         end else begin : g_full
+            wire unused_in = ^{in_sgn, lb0_col_s};
             assign new_mid_s = new_mid;
             assign new_bot_s = new_bot;
             assign sh2_mid_s = sh2_mid;
