@@ -132,6 +132,7 @@ class BaseBinaryBlock(nn.Module):
     """
 
     convs_per_unit = 1  # binary convs in one unit of the body
+    SHIFT = False  # a learnable per-channel shift before Sign (BBCU's delta): Sign(pad(X + delta))
 
     def __init__(self, cfg: SRConfig, res_quant: qnn.QuantIdentity):
         super().__init__()
@@ -150,6 +151,9 @@ class BaseBinaryBlock(nn.Module):
         self.beta_quant = FixedPointQuant(cfg.beta_bits)
         self.zeta_quant = FixedPointQuant(cfg.zeta_bits)
         self.res_quant = res_quant
+        if self.SHIFT:
+            self.shift = nn.Parameter(torch.zeros(c))  # delta (BBCU's move0), on the residual grid when quantised
+            self.shift_quant = FixedPointQuant(cfg.zeta_bits)
 
     def alpha(self) -> torch.Tensor:
         """alpha_l = mean |W_l| per output channel (Eq. 8), shape (C,)."""
@@ -163,9 +167,16 @@ class BaseBinaryBlock(nn.Module):
         """Per-channel constant added before PReLU: b - gamma (the scale block's b folded into RPReLU)."""
         return self.b - self.gamma
 
+    def shifted(self, x, xv: torch.Tensor) -> torch.Tensor:
+        """X + delta with ``SHIFT`` (delta on X's grid when quantised), else X."""
+        if not self.SHIFT:
+            return xv
+        delta = self.shift_quant(self.shift, float(x.scale.detach())) if self.quant else self.shift
+        return xv + delta.view(1, -1, 1, 1)
+
     def binary_input(self, x, xv: torch.Tensor) -> torch.Tensor:
-        """Input of the binary conv: Sign of the zero-padded full-precision input."""
-        return self.sign(F.pad(xv, (1, 1, 1, 1)))
+        """Input of the binary conv: Sign of the zero-padded full-precision input (shifted first with ``SHIFT``)."""
+        return self.sign(F.pad(self.shifted(x, xv), (1, 1, 1, 1)))
 
     def scale_rprelu(self, acc: torch.Tensor) -> torch.Tensor:
         """v = RPReLU(a * alpha * acc + b): on the hardware's grids, or in float when not ``quant``."""

@@ -37,6 +37,9 @@ Choices the text leaves to the (missing) figures -- all of them, in one place:
   residual added after the activation (outside it), as in BBCU-M's code.  Not implemented: BBCU's
   residual alignment (multiplying the input image by k ~ 130) -- the head conv and the learned residual
   scale play that role here.  In the quantised model delta is put on the residual grid.
+* **<block>+Shift** (not Table 1 rows): BBCU's learnable per-channel shift before Sign, Sign(pad(X + delta)),
+  added to Base, RescalePost, Single, Dual or Both blocks (``BaseBinaryBlock.SHIFT``); delta starts at 0, so
+  ``model/grow.py`` turns a trained ``<block>`` checkpoint into ``<block>+Shift`` with the same function.
 * Attention maps always come from the block's input X (for the quantised model: its value on the
   residual grid); each map is applied once.  In the quantised model the map is on the k * 2^-8 grid
   and products with it are requantised by the next quantiser (t_quant after RescalePost, res_quant
@@ -56,7 +59,7 @@ import brevitas.nn as qnn
 
 from model.arch import BLOCKS, BaseBinaryBlock, SRConfig
 from model.attention import ATTENTIONS
-from model.quant import BiasQuant, FixedPointQuant, WeightQuant, act_quant, float_conv
+from model.quant import BiasQuant, WeightQuant, act_quant, float_conv
 
 # The rows of Table 1 in the paper's order; the EDSR row is the FP block in this backbone.
 TABLE1 = (
@@ -143,6 +146,21 @@ for _a, _b in (("SE", "Spatial"), ("Global", "Spatial"), ("SE", "Global")):
     _register_attention_variant(f"Dual-{_a}-{_b}", BRANCH=(_a, _b))
 
 
+def _register_shift_variant(name: str) -> None:
+    """``<name>+Shift``: the block with BBCU's shift before Sign (module doc)."""
+    cls_name = name.replace("-", "") + "ShiftBlock"
+    cls = type(cls_name, (BLOCKS[name],), {"__module__": __name__, "SHIFT": True,
+                                           "__doc__": f"{name} with BBCU's shift before Sign (not a Table 1 row)."})
+    globals()[cls_name] = cls
+    BLOCKS.register(f"{name}+Shift", cls)
+
+
+SHIFT_BASES = ("Base",) + tuple(f"RescalePost-{a}" for a in _A) + tuple(f"Single-{a}" for a in _A) \
+    + ("Dual-SE-Spatial", "Dual-Global-Spatial", "Dual-SE-Global") + tuple(f"Both-{a}-{b}" for a in _A for b in _A)
+for _n in SHIFT_BASES:
+    _register_shift_variant(_n)
+
+
 @BLOCKS.register("Base-Residual")
 class BaseResidualBlock(nn.Module):
     """An EDSR resblock of two Base convs with the resblock-level skip: X' = B2(B1(X)) + X."""
@@ -192,18 +210,14 @@ class FPBlock(nn.Module):
 class BBCUBlock(BaseBinaryBlock):
     """BBCU-M's binary conv unit: X' = RPReLU(alpha * (Sign(pad(X + delta)) (*) Sign(W))) + X."""
 
+    SHIFT = True  # delta (BBCU's move0): BaseBinaryBlock.shifted
+
     def __init__(self, cfg: SRConfig, res_quant: qnn.QuantIdentity):
         super().__init__(cfg, res_quant)
         del self.a, self.b  # no scale block
-        self.shift = nn.Parameter(torch.zeros(cfg.channels))  # delta (BBCU's move0)
-        self.shift_quant = FixedPointQuant(cfg.zeta_bits)
 
     def scale_factor(self) -> torch.Tensor:
         return self.alpha().detach()
 
     def bias_term(self) -> torch.Tensor:
         return -self.gamma
-
-    def binary_input(self, x, xv):
-        delta = self.shift_quant(self.shift, float(x.scale.detach())) if self.quant else self.shift
-        return self.sign(F.pad(xv + delta.view(1, -1, 1, 1), (1, 1, 1, 1)))

@@ -28,6 +28,9 @@ N(0, SKIP_W_STD^2) (not exactly 0: the 8-bit weight quantiser's scale comes from
 B(X) = sigmoid(~SKIP_LOGIT) = 255/256 once quantised (the largest map value; a map is k * 2^-8, never 1).
 The skip maps' activation scales are absent from the grown checkpoint, so the quantised model calibrates them
 in its first training steps.  Only Spatial and Global skip maps (a single last conv) are supported.
+
+Any ``<block>`` checkpoint also grows into ``<block>+Shift`` (:func:`add_shifts`): BBCU's shift before Sign added
+to every unit at 0, which is exactly the old function.
 """
 from __future__ import annotations
 
@@ -48,6 +51,9 @@ def grow_state_dict(state_dict: dict, src: SRConfig, dst: SRConfig, eps: float =
     done (for the checkpoint's history).  Raises ValueError naming the difference when ``dst`` differs from
     ``src`` in anything but ``n_resblocks`` (more) and ``quant``, or when the block cannot be grown."""
     records = {}
+    if dst.block == src.block + "+Shift":  # BBCU's shift before Sign, started at 0: the same function
+        state_dict, records = add_shifts(state_dict, src, dst)
+        src = replace(src, block=dst.block)
     if src.block != dst.block and dst.block.startswith("Both-") and src.block.startswith("Single-"):
         state_dict, records = add_skip_maps(state_dict, src, dst)
         src = replace(src, block=dst.block)
@@ -56,7 +62,7 @@ def grow_state_dict(state_dict: dict, src: SRConfig, dst: SRConfig, eps: float =
     if diff:
         what = ", ".join(f"{k} {a!r} (checkpoint) vs {b!r} (requested)" for k, (a, b) in diff.items())
         raise ValueError(f"cannot grow the checkpoint: its architecture differs in more than depth: {what}"
-                         " (of blocks, only Single-A -> Both-A-B is supported)")
+                         " (of blocks, only Single-A -> Both-A-B and X -> X+Shift are supported)")
     if dst.n_resblocks == src.n_resblocks:
         return state_dict, records
     if dst.n_resblocks < src.n_resblocks:
@@ -87,6 +93,16 @@ def grow_state_dict(state_dict: dict, src: SRConfig, dst: SRConfig, eps: float =
                                   "new_units": list(range(n_src, n_dst)), "copied_from_units": copied, "eps": eps,
                                   "rule": RULE}}
     return out, record
+
+
+def add_shifts(state_dict: dict, src: SRConfig, dst: SRConfig) -> tuple[dict, dict]:
+    """``state_dict`` of a ``<block>`` model with every unit given ``<block>+Shift``'s shift before Sign, 0 (the
+    same function, float and quantised: Sign(pad(X + 0)))."""
+    units = sorted({int(k.split(".")[1]) for k in state_dict if k.startswith("body.")})
+    out = dict(state_dict)
+    for u in units:
+        out[f"body.{u}.shift"] = torch.zeros(src.channels)
+    return out, {"shifts": {"from": src.block, "to": dst.block, "units": units, "init": 0.0}}
 
 
 def add_skip_maps(state_dict: dict, src: SRConfig, dst: SRConfig, seed: int = 0) -> tuple[dict, dict]:

@@ -1,5 +1,6 @@
 """The BBCU block in hardware: its shift before Sign becomes a per-channel sign threshold of the window
-(hw/rtl/sliding_window.v SHIFT_EN), and the compiler's integer layers compute exactly what PyTorch computes."""
+(hw/rtl/sliding_window.v SHIFT_EN), and the compiler's integer layers compute exactly what PyTorch computes; the
+same for Single-Spatial+Shift (the shift beside a Spatial map)."""
 import numpy as np
 import pytest
 import torch
@@ -14,12 +15,12 @@ from tests.conftest import corner_patches, trained_small
 SIZE = 12
 
 
-@pytest.fixture(scope="module")
-def bbcu_model(set5_lr):
+@pytest.fixture(scope="module", params=["BBCU", "Single-Spatial+Shift"])
+def bbcu_model(request, set5_lr):
     """The small BBCU model with each shift set to minus a value its block's input takes on a Set5 patch (so some
     inputs sit exactly on the threshold, where >= and > part), except three channels: 0, and far beyond the
     residual stream's range both ways (past the hardware's clip limits).  A few training steps leave them near 0."""
-    m = trained_small("BBCU")
+    m = trained_small(request.param)
     inputs = []
     hooks = [blk.register_forward_pre_hook(lambda mod, args: inputs.append(args[0].value.detach()))
              for blk in m.body]
@@ -41,12 +42,13 @@ def bbcu_design(bbcu_model, tmp_path_factory):
     return Design.from_qonnx(export_model(bbcu_model, tmp_path_factory.mktemp("onnx") / "m.onnx", SIZE, SIZE))
 
 
-def test_bbcu_layers_carry_their_shifts(bbcu_design):
+def test_bbcu_layers_carry_their_shifts(bbcu_model, bbcu_design):
     body = [layer for layer in bbcu_design.layers if layer.binary]
     assert len(body) == 2
     for layer in body:
         lim = 1 << (layer.in_width - 1)
-        assert layer.sign_shift is not None and layer.spatial_map is None
+        assert layer.sign_shift is not None
+        assert (layer.spatial_map is not None) == bbcu_model.cfg.block.startswith("Single-Spatial")
         assert layer.sign_shift[0] == 0 and layer.sign_shift[1] == lim and layer.sign_shift[2] == -lim
         assert np.count_nonzero(np.abs(layer.sign_shift) < lim) > 2
         assert layer.verilog_params()["SHIFT_EN"] == "1"
@@ -79,13 +81,13 @@ def test_bbcu_top_bit_exact_with_stalls(bbcu_model, tmp_path):
     """The generated sr_top of the BBCU model, one body layer's window in 2 slices per pixel (the signs kept
     beside each slice), on Set5 patches with random input idles and output backpressure."""
     design = Design.from_qonnx(export_model(bbcu_model, tmp_path / "m.onnx", 8, 8), max_width=16, max_height=16)
-    design.set_folding(8)
+    design.set_folding(16)  # a spatial map takes C/PE + 1 of the window's cycles: 16 leave room for 2 slices
     design.layers[2].lb_beats = 2
     write_rtl(design, tmp_path / "rtl")
     assert (tmp_path / "rtl" / "sr_top.v").read_text().count(".SHIFT_EN(1)") == 2
     lr, where = set5_patches(per_image=2, size=6)
     assert any(w["touches_border"] for w in where)
-    raw = simulate(tmp_path, lr, golden(bbcu_model, lr), pauses=True, seed=7, case="bbcu_stalls")
+    raw = simulate(tmp_path, lr, golden(bbcu_model, lr), pauses=True, seed=7, case="shift_stalls_" + bbcu_model.cfg.block)
     bad = [r for r in raw["patches"] if not r["bit_exact"]]
     assert not bad, bad[:2]
     assert len(raw["patches"]) == len(lr)

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import pytest
 import torch
+import torch.nn.functional as F
 
 from model.arch import BLOCKS, BaseBinaryBlock, BinarySRNet, Registry, SRConfig, load_checkpoint, save_checkpoint
 from model.attention import ATTENTIONS
@@ -171,6 +172,24 @@ def test_bbcu_has_no_scale_block_and_a_shift_before_sign():
     blk = BinarySRNet(SRConfig(block="BBCU", **TINY)).body[0]
     names = {n for n, _ in blk.named_parameters()}
     assert {"shift", "gamma", "beta", "zeta", "conv.weight"} <= names and not {"a", "b"} & names
+
+
+def test_shift_variants_add_only_the_shift():
+    """``<block>+Shift`` (not Table 1 rows): the block's parameters plus BBCU's shift; 0 at init, and with a shift
+    of delta the binary conv sees Sign(pad(X + delta))."""
+    from model.blocks import SHIFT_BASES
+
+    assert "Single-Spatial" in SHIFT_BASES and "BBCU" not in SHIFT_BASES and "RescalePre-SE" not in SHIFT_BASES
+    for name in ("Base", "Single-Spatial", "Both-Spatial-Spatial"):
+        plain = {n for n, _ in BinarySRNet(SRConfig(block=name, **TINY)).body[0].named_parameters()}
+        blk = BinarySRNet(SRConfig(block=name + "+Shift", **TINY)).body[0]
+        assert {n for n, _ in blk.named_parameters()} == plain | {"shift"}
+        assert float(blk.shift.abs().max()) == 0
+    blk = BinarySRNet(SRConfig(block="Single-Spatial+Shift", quant=False, **TINY)).body[0]
+    x = torch.randn(1, TINY["channels"], 5, 5)
+    with torch.no_grad():
+        blk.shift.fill_(0.5)
+    assert torch.equal(blk.binary_input(x, x), blk.sign(F.pad(x + 0.5, (1, 1, 1, 1))))
 
 
 def test_rescale_pre_sign_leaves_the_forward_pass_of_base():

@@ -153,3 +153,36 @@ def test_skip_maps_only_single_to_both_of_the_same_branch_map():
     deeper_both = SRConfig(channels=8, n_resblocks=2, block=BOTH, quant=False)
     with pytest.raises(ValueError, match="no identity initialisation"):
         grow_state_dict(src.state_dict(), src.cfg, deeper_both)
+
+
+@pytest.mark.parametrize("quant", [False, True])
+def test_shifts_added_at_zero_keep_the_function_exactly_then_learn(quant):
+    """``<block>`` -> ``<block>+Shift``: every unit gets BBCU's shift before Sign at 0, the same function (float
+    and on the quantised grids); the shifts then get a gradient (through ApproxSign) from the first step."""
+    src = trained_small(BLOCK) if quant else _float_src()
+    cfg = SRConfig(channels=8, n_resblocks=1, block=BLOCK + "+Shift", quant=quant)
+    state, record = grow_state_dict(src.state_dict(), src.cfg, cfg)
+    assert record["shifts"]["units"] == [0, 1] and "grow" not in record
+    dst = BinarySRNet(cfg)
+    load_state_dict_for_qat(dst, state)
+    dst.eval()
+    d_sd = dst.state_dict()
+    assert all(torch.equal(v, d_sd[k]) for k, v in src.state_dict().items())
+    assert all(float(b.shift.abs().max()) == 0 for b in dst.body)
+    x = _lr()
+    with torch.no_grad():
+        assert torch.equal(dst(x), src(x))
+    dst.train()
+    (dst(x) - torch.rand(2, 3, 32, 32)).abs().mean().backward()
+    assert all(float(b.shift.grad.abs().max()) > 0 for b in dst.body)
+    # deeper at the same time: the new units copy the old units' shifts
+    state2, record2 = grow_state_dict(src.state_dict(), src.cfg, SRConfig(channels=8, n_resblocks=2,
+                                                                          block=BLOCK + "+Shift", quant=quant))
+    assert "shifts" in record2 and record2["grow"]["resblocks"] == [1, 2] and "body.3.shift" in state2
+
+
+def test_shift_only_onto_the_same_block():
+    src = _float_src()
+    with pytest.raises(ValueError, match=r"X -> X\+Shift"):
+        grow_state_dict(src.state_dict(), src.cfg, SRConfig(channels=8, n_resblocks=1, block="Base+Shift",
+                                                           quant=False))
