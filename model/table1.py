@@ -84,7 +84,28 @@ def render(results: list[dict], sets: list[str], budget: str) -> str:
         gf = f"{paper_size_gflops(r['block']):.2f} / " + (f"{paper['gflops']:g}" if paper else "-")
         lines.append(f"| {r['block']} | {r['seed']} | {gf} | " + " | ".join(ours) + " | "
                      + " | ".join(ref) + " |")
+    lines += seed_summary(results, sets[0], order=key)
     return "\n".join(lines) + "\n"
+
+
+def seed_summary(results: list[dict], s: str, order: dict) -> list[str]:
+    """Markdown lines: for every variant trained with more than one seed, the mean and range of its quantised
+    PSNR on set ``s`` (the ranking read against seed noise); none when no variant has several seeds."""
+    by = {}
+    for r in results:
+        q = r.get("quantised", {}).get(s)
+        if q:
+            by.setdefault(r["block"], []).append((r["seed"], q["psnr"]))
+    multi = {b: v for b, v in by.items() if len(v) > 1}
+    if not multi:
+        return []
+    out = ["", f"Variants trained with several seeds, quantised {s} PSNR: mean (min-max over the seeds).", "",
+           "| block | seeds | mean | min-max |", "|---|---|---|---|"]
+    for b in sorted(multi, key=lambda b: (-sum(p for _, p in multi[b]) / len(multi[b]), order.get(b, 99))):
+        ps = [p for _, p in multi[b]]
+        out.append(f"| {b} | {', '.join(str(sd) for sd, _ in sorted(multi[b]))} | {sum(ps) / len(ps):.2f} | "
+                   f"{min(ps):.2f}-{max(ps):.2f} |")
+    return out
 
 
 def main(argv=None) -> int:

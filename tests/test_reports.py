@@ -33,6 +33,18 @@ def test_table1_render():
     assert "| Base | 0 | 6.93 / 5.97 | 35.00 / 34.50 | 37.61 |" in md
 
 
+def test_table1_seed_summary():
+    """Variants with several seeds get mean and range of quantised PSNR (best mean first); one seed gets none."""
+    def run(block, seed, q):
+        return {"block": block, "seed": seed, "float": {"set5": {"psnr": q, "ssim": 0.9}},
+                "quantised": {"set5": {"psnr": q, "ssim": 0.9}}}
+    md = render([run("Base", 0, 35.0), run("Base", 1, 35.4), run("BBCU", 0, 35.6), run("BBCU", 2, 35.5),
+                 run("FP", 0, 36.0)], ["set5"], "tiny")
+    assert "| BBCU | 0, 2 | 35.55 | 35.50-35.60 |\n| Base | 0, 1 | 35.20 | 35.00-35.40 |" in md
+    assert "| FP | 0 |" in md and "| FP | 0 | 36.00" not in md.split("several seeds")[1]
+    assert "several seeds" not in render([run("Base", 0, 35.0)], ["set5"], "tiny")
+
+
 def test_report_model_spec():
     from pathlib import Path
 
