@@ -70,6 +70,13 @@
 # 6 resblocks fits the board by Yosys (LUT 91 %, reports/pynq-z2/c64r6_grown): after this plan, a deeper default can be grown
 # from the trained one (--init default.pt --resblocks 6; 5 resblocks would leave LUT at about 79 %).
 #
+# Since commit 9853597 (2026-11-27, no GPU that session) the hardware builds BBCU, and at the Table 1 x5 budget (C = 16,
+# 2 resblocks, CPU) BBCU leads over three seeds: quantised Set5 35.57 (35.54-35.61) against Both-Spatial-Spatial 35.47,
+# Single-Spatial and Base 35.27 (reports/table1_x5.md); BBCU's shift before Sign alone does not do it (Single-Spatial+Shift
+# 35.29).  A 64-channel BBCU board model has no trained start: the default took 125 CPU minutes and two GPU stages to
+# reach 36.98 float, so a BBCU one would take more than one lent session (train --resume continues across calls).
+# This plan stays the Single-Spatial chain, the surer step towards 37.0.
+#
 # ANNEAL scales the budget (the CPU smoke test of this plan sets it tiny).
 A="${ANNEAL:-1}"
 m() { python3 -c "print(round($1 * $A, 4))"; }
