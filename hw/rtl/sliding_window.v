@@ -327,19 +327,19 @@ module sliding_window #(
     wire [SW-1:0] new_mid_s, new_bot_s, sh2_mid_s;  // as taps: signs with SIGNS, else the values
 
     generate
-        if (HS) begin : g_shift_signs
-            // the stored / entering signs; padding taps are +1 whatever the shift
-            reg [C-1:0] sh2_mid_sg;
+        if (SIGNS != 0) begin : g_signs
+            // the signs of the middle and entering columns; padding taps are +1 (whatever the shift)
             assign new_mid_s = (r_zero || c_last) ? PAD_S : lb0_col_s;
             assign new_bot_s = !needs_input ? PAD_S : in_sgn;
-            assign sh2_mid_s = sh2_mid_sg;
-            always @(posedge clk) if (fire) sh2_mid_sg <= new_mid_s;
             wire unused_bot = ^new_bot;  // the entering pixel is used as its signs (in_sgn) and as lb0's data
-        end else if (SIGNS != 0) begin : g_signs
-            assign new_mid_s = sgn(new_mid);
-            assign new_bot_s = sgn(new_bot);
-            assign sh2_mid_s = sgn(sh2_mid);
-            wire unused_in = ^{in_sgn, lb0_col_s};
+            if (HS) begin : g_shift_centre
+                // the next centre's signs, kept (its full value no longer gives them)
+                reg [C-1:0] sh2_mid_sg;
+                assign sh2_mid_s = sh2_mid_sg;
+                always @(posedge clk) if (fire) sh2_mid_sg <= new_mid_s;
+            end else begin : g_centre
+                assign sh2_mid_s = sgn(sh2_mid);
+            end
         end else begin : g_full
             wire unused_in = ^{in_sgn, lb0_col_s};
             assign new_mid_s = new_mid;
