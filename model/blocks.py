@@ -40,6 +40,8 @@ Choices the text leaves to the (missing) figures -- all of them, in one place:
 * **<block>+Shift** (not Table 1 rows): BBCU's learnable per-channel shift before Sign, Sign(pad(X + delta)),
   added to Base, RescalePost, Single, Dual or Both blocks (``BaseBinaryBlock.SHIFT``); delta starts at 0, so
   ``model/grow.py`` turns a trained ``<block>`` checkpoint into ``<block>+Shift`` with the same function.
+* **BBCU-NoShift** (an ablation, not a Table 1 row): BBCU without delta, i.e. Base without the scale block
+  (k = alpha detached, the RPReLU shift the only bias); with ``Base+Shift`` it separates BBCU's two changes.
 * Attention maps always come from the block's input X (for the quantised model: its value on the
   residual grid); each map is applied once.  In the quantised model the map is on the k * 2^-8 grid
   and products with it are requantised by the next quantiser (t_quant after RescalePost, res_quant
@@ -221,3 +223,10 @@ class BBCUBlock(BaseBinaryBlock):
 
     def bias_term(self) -> torch.Tensor:
         return -self.gamma
+
+
+@BLOCKS.register("BBCU-NoShift")
+class BBCUNoShiftBlock(BBCUBlock):
+    """BBCU without its shift before Sign (an ablation, not a Table 1 row): X' = RPReLU(alpha * (X^b (*) Sign(W))) + X."""
+
+    SHIFT = False

@@ -172,6 +172,8 @@ def test_bbcu_has_no_scale_block_and_a_shift_before_sign():
     blk = BinarySRNet(SRConfig(block="BBCU", **TINY)).body[0]
     names = {n for n, _ in blk.named_parameters()}
     assert {"shift", "gamma", "beta", "zeta", "conv.weight"} <= names and not {"a", "b"} & names
+    ablation = BinarySRNet(SRConfig(block="BBCU-NoShift", **TINY)).body[0]  # BBCU less delta: no a, b, shift
+    assert {n for n, _ in ablation.named_parameters()} == names - {"shift"}
 
 
 def test_shift_variants_add_only_the_shift():
