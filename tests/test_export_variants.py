@@ -1,7 +1,7 @@
 """Every Table 1 variant exports to QONNX by name, and the QONNX graph computes exactly what the quantised
-PyTorch model computes (0 LSB); the hardware compiler builds Base, Single-Spatial and Both-Spatial-Spatial, and the
-layers it builds compute what the QONNX graph computes (0 LSB), and it rejects the others with an
-error naming what it cannot build (nothing half-built)."""
+PyTorch model computes (0 LSB); the hardware compiler builds Base, Single-Spatial, Both-Spatial-Spatial and
+BBCU (tests/test_bbcu_hw.py and tests/test_spatial_hw.py check their layers against PyTorch), and it rejects
+the others with an error naming what it cannot build (nothing half-built)."""
 import numpy as np
 import pytest
 import torch
@@ -15,7 +15,7 @@ HW_BLOCKS = ("Base", "Single-Spatial", "Both-Spatial-Spatial", "BBCU")  # what h
 
 
 @pytest.mark.parametrize("name", TABLE1)
-def test_variant_exports_bit_exact_and_hw_builds_base_and_single_spatial(name, tmp_path):
+def test_variant_exports_bit_exact_and_hw_builds_its_blocks(name, tmp_path):
     torch.manual_seed(0)
     m = BinarySRNet(SRConfig(block=name, channels=8, n_resblocks=1))
     m.train()
