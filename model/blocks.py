@@ -227,6 +227,7 @@ class BBCUBlock(BaseBinaryBlock):
 
 @BLOCKS.register("BBCU-NoShift")
 class BBCUNoShiftBlock(BBCUBlock):
-    """BBCU without its shift before Sign (an ablation, not a Table 1 row): X' = RPReLU(alpha * (X^b (*) Sign(W))) + X."""
+    """BBCU without its shift before Sign (an ablation, not a Table 1 row):
+    X' = RPReLU(alpha * (X^b (*) Sign(W))) + X."""
 
     SHIFT = False

@@ -1,9 +1,10 @@
 """cocotb tests of hw/rtl/sliding_window.v against hw.layers.sliding_window.sliding_window_ref.
 
 Environment: SW_CFG = JSON object with the build parameters ``C``, ``EW``, ``MAX_W``, ``DIM_BITS``,
-``REPLICATE``, ``SIGNS``, ``LB_BEATS``, ``SHIFT_EN`` with ``shift`` (the per-channel shifts as integers), ``groups``: a list of ``[H, W, n]`` (n frames of H rows x W columns sent back to back; the
-next group's cfg is applied as soon as the last pixel of a group has been accepted, while its tail is
-still in flight, and its first pixel follows right away), and ``seed``.
+``REPLICATE``, ``SIGNS``, ``LB_BEATS``, ``SHIFT_EN`` with ``shift`` (the per-channel shifts as integers),
+``groups``: a list of ``[H, W, n]`` (n frames of H rows x W columns sent back to back; the next group's cfg
+is applied as soon as the last pixel of a group has been accepted, while its tail is still in flight, and its
+first pixel follows right away), and ``seed``.
 """
 from __future__ import annotations
 
@@ -81,7 +82,7 @@ def expected_words(groups) -> list[int]:
             if not SIGNS:
                 out += pack_windows(win, EW)
             else:
-                out += pack_sign_windows(win, EW, sign_windows(signed(f), SHIFT) if SHIFT is not None else None)
+                out += pack_sign_windows(win, EW, sign_windows(signed(f), SHIFT))
     return out
 
 

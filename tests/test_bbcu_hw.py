@@ -87,7 +87,8 @@ def test_bbcu_top_bit_exact_with_stalls(bbcu_model, tmp_path):
     assert (tmp_path / "rtl" / "sr_top.v").read_text().count(".SHIFT_EN(1)") == 2
     lr, where = set5_patches(per_image=2, size=6)
     assert any(w["touches_border"] for w in where)
-    raw = simulate(tmp_path, lr, golden(bbcu_model, lr), pauses=True, seed=7, case="shift_stalls_" + bbcu_model.cfg.block)
+    raw = simulate(tmp_path, lr, golden(bbcu_model, lr), pauses=True, seed=7,
+                   case="shift_stalls_" + bbcu_model.cfg.block)
     bad = [r for r in raw["patches"] if not r["bit_exact"]]
     assert not bad, bad[:2]
     assert len(raw["patches"]) == len(lr)

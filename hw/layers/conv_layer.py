@@ -175,12 +175,12 @@ class ConvLayer:
     def execute(self, x: np.ndarray) -> np.ndarray:
         """x[H, W, c_in] ints -> y[H, W, c_out] ints, bit-exact with the RTL."""
         h, w, _ = x.shape
-        win = sliding_window_ref(x, replicate=False).reshape(h * w, 9, self.c_in)
         if self.binary:
             acc = mvu_ref(sign_windows(x, self.sign_shift).reshape(h * w, self.mw), self.weights, True)
         else:
-            acc = mvu_ref(win.reshape(h * w, self.mw), self.weights, False)
-        res = win[:, 4, :] if self.requant.HAS_RESIDUAL else None
+            acc = mvu_ref(sliding_window_ref(x, replicate=False).reshape(h * w, self.mw), self.weights, False)
+        # the residual is the window's centre tap: the input pixel itself
+        res = np.asarray(x, dtype=np.int64).reshape(h * w, self.c_in) if self.requant.HAS_RESIDUAL else None
         m = spatial_map_ref(res, self.spatial_map) if self.spatial_map is not None else None
         m2 = spatial_map_ref(res, self.skip_map) if self.skip_map is not None else None
         return requant_ref(acc, res, self.requant, m, m2).reshape(h, w, self.c_out)
