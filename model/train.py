@@ -4,6 +4,7 @@
     python -m model.train --float ... --out float.pt                 # float model (quantisers off)
     python -m model.train --init float.pt ... --out qat.pt           # quantisation-aware fine-tuning
     python -m model.train --init ck4.pt --resblocks 6 ... --out ck6.pt  # grow a trained model deeper
+    python -m model.train --init float.pt --res-bits 10 ... --out qat10.pt  # a wider residual stream
     torchrun --nproc_per_node 4 -m model.train ...                   # several GPUs (DDP)
 
 With ``--anneal-minutes M`` the cosine schedule runs on wall time instead of iterations: it decays from
@@ -37,6 +38,7 @@ from model.quant import ActQuant
 
 
 STATS_STEPS = ActQuant.collect_stats_steps + 1  # steps until every runtime-statistics scale is a parameter
+TRAIN_SETS = "train/t91,train/bsds500_test,train/bsd200"  # default --train-sets, under $SR_DATA
 WARMUP_INIT = 200  # default --warmup of a run started from --init
 _BANKS: dict = {}  # training pairs per (sets, scale): several runs in one process (model.table1) load once
 
@@ -83,6 +85,9 @@ def main(argv=None):
     ap.add_argument("--backbone", default="board", help="board (LR tail + bilinear skip, the hardware's) or edsr")
     ap.add_argument("--channels", type=int, default=32)
     ap.add_argument("--resblocks", type=int, default=4)
+    ap.add_argument("--res-bits", type=int, default=None,
+                    help=f"width of the residual stream (default: --init's, else {SRConfig.res_bits}); it may differ "
+                         "from --init's: the weights carry over and the activation scales keep their range")
     ap.add_argument("--float", dest="fp", action="store_true", help="train the float model (quantisers off)")
     ap.add_argument("--init", type=Path, help="start from this checkpoint's weights (e.g. float -> QAT); one with "
                     "fewer --resblocks is grown to the requested depth, a Single-A one into --block Both-A-B "
@@ -110,7 +115,7 @@ def main(argv=None):
     ap.add_argument("--device-crops", choices=("auto", "on", "off"), default="auto",
                     help="hold the training images on the training device and crop them there (auto: on CUDA); "
                          "the same crops as the host path")
-    ap.add_argument("--train-sets", default="train/t91,train/bsds500_test,train/bsd200")
+    ap.add_argument("--train-sets", default=TRAIN_SETS)
     a = ap.parse_args(argv)
     if a.iters < 1:
         ap.error(f"--iters must be at least 1 (got {a.iters}); to grow a checkpoint without changing it: --iters 1 --lr 0")
@@ -122,13 +127,25 @@ def main(argv=None):
         torch.backends.cudnn.benchmark = True  # fixed patch size: let cuDNN pick its fastest kernels
     torch.manual_seed(a.seed)
     rng = np.random.default_rng(a.seed * 1000 + rank)
-    cfg = SRConfig(channels=a.channels, n_resblocks=a.resblocks, block=a.block, backbone=a.backbone, quant=not a.fp)
+    ick = torch.load(a.init, map_location="cpu", weights_only=False) if a.init else None
+    src = SRConfig.from_dict(ick["config"]) if ick else None
+    done = SRConfig.from_dict(torch.load(a.out, map_location="cpu", weights_only=False)["config"]) \
+        if a.resume and a.out.exists() else None  # the run --resume continues: its width stays
+    res_bits = next(b for b in (a.res_bits, done and done.res_bits, src and src.res_bits, SRConfig.res_bits) if b)
+    if res_bits < 2:
+        ap.error(f"--res-bits must be at least 2 (got {res_bits})")
+    if done and done.res_bits != res_bits:
+        ap.error(f"--res-bits {res_bits}: {a.out} was trained with {done.res_bits}; --resume cannot change it")
+    cfg = SRConfig(channels=a.channels, n_resblocks=a.resblocks, block=a.block, backbone=a.backbone, quant=not a.fp,
+                   res_bits=res_bits)
     model = BinarySRNet(cfg)
     history = []  # the runs this one continues (--init), oldest first: what the weights went through
-    if a.init:
-        ick = torch.load(a.init, map_location="cpu", weights_only=False)
-        state, src = ick["state_dict"], SRConfig.from_dict(ick["config"])
+    if ick:
+        state = ick["state_dict"]
         history = ick.get("history", []) + [run_record(ick)]
+        if src.res_bits != cfg.res_bits:  # a width, not a weight: the same state_dict layout
+            history.append({"res_bits": {"from": src.res_bits, "to": cfg.res_bits, "init": str(a.init)}})
+            src = replace(src, res_bits=cfg.res_bits)
         if replace(src, quant=cfg.quant) != cfg:  # deeper or Both (else a clear error): grow it
             state, grown = grow_state_dict(state, src, cfg)
             for r in grown.values():

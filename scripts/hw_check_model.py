@@ -4,6 +4,7 @@ on random crops (targets: the bilinear x2 of the input).  Not a trained model.
 
     python scripts/hw_check_model.py --block Both-Spatial-Spatial --out build/bss4_check.pt
     make hls CHECKPOINT=build/bss4_check.pt && make sim      (reports/pynq-z2/bss4_check was made so)
+    python scripts/hw_check_model.py --block Single-Spatial --channels 64 --res-bits 10 --out build/ss_r10_check.pt
 """
 from __future__ import annotations
 
@@ -22,12 +23,14 @@ def main(argv=None) -> int:
     ap.add_argument("--block", required=True)
     ap.add_argument("--channels", type=int, default=32)
     ap.add_argument("--resblocks", type=int, default=4)
+    ap.add_argument("--res-bits", type=int, default=SRConfig.res_bits, help="width of the residual stream")
     ap.add_argument("--init", type=Path, default=Path("model/checkpoints/default.pt"))
     ap.add_argument("--out", type=Path, required=True)
     a = ap.parse_args(argv)
     torch.manual_seed(0)
     src, _ = load_checkpoint(a.init)
-    m = BinarySRNet(SRConfig(channels=a.channels, n_resblocks=a.resblocks, block=a.block, backbone="board"))
+    m = BinarySRNet(SRConfig(channels=a.channels, n_resblocks=a.resblocks, block=a.block, backbone="board",
+                                 res_bits=a.res_bits))
     own = m.state_dict()
     m.load_state_dict({k: v for k, v in src.state_dict().items() if k in own and own[k].shape == v.shape},
                       strict=False)

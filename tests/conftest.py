@@ -16,14 +16,15 @@ warnings.filterwarnings("ignore")
 FULL = os.environ.get("SR_TEST_FULL") == "1"
 
 
-def trained_small(block: str):
-    """A C=8, one-resblock model of ``block`` whose quantiser scales were calibrated by a few training steps."""
+def trained_small(block: str, **cfg):
+    """A C=8, one-resblock model of ``block`` whose quantiser scales were calibrated by a few training steps;
+    ``cfg``: other SRConfig fields (e.g. ``res_bits``)."""
     import torch
 
     from model.arch import BinarySRNet, SRConfig
 
     torch.manual_seed(0)
-    m = BinarySRNet(SRConfig(channels=8, n_resblocks=1, block=block))
+    m = BinarySRNet(SRConfig(channels=8, n_resblocks=1, block=block, **cfg))
     opt = torch.optim.Adam(m.parameters(), 1e-2)
     m.train()
     for _ in range(5):

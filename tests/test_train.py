@@ -90,3 +90,29 @@ def test_zero_iterations_is_a_clear_error(tmp_path, capsys):
         train(["--iters", "0", "--out", str(tmp_path / "x.pt")])
     assert "--iters must be at least 1" in capsys.readouterr().err
     assert not (tmp_path / "x.pt").exists()
+
+
+def test_res_bits_from_init_changes_the_width_only(tmp_path):
+    """QAT with a wider residual stream from an 8-bit checkpoint: the weights and the residual stream's range carry
+    over (lr 0: nothing moves), the history says so, and --resume keeps the width."""
+    import torch
+    common = ["--block", "Single-Spatial", "--channels", "8", "--resblocks", "1", "--batch", "2", "--patch", "12",
+              "--eval-every", "1", "--train-sets", "train/t91", "--threads", "1"]
+    q8, q10 = tmp_path / "q8.pt", tmp_path / "q10.pt"
+    train([*common, "--iters", "2", "--out", str(q8)])
+    train([*common, "--init", str(q8), "--res-bits", "10", "--lr", "0", "--iters", "1", "--out", str(q10)])
+    m8, ck8 = load_checkpoint(q8)
+    m10, ck10 = load_checkpoint(q10)
+    assert (m8.cfg.res_bits, m10.cfg.res_bits) == (8, 10)
+    assert ck10["history"][-1] == {"res_bits": {"from": 8, "to": 10, "init": str(q8)}}
+    for k, v in ck8["state_dict"].items():
+        if "res_quant" not in k:
+            assert torch.equal(v, ck10["state_dict"][k]), k
+    x = torch.randint(0, 256, (1, 3, 12, 12)).float() / 256
+    r8, r10 = m8.res_quant(m8.head(m8.in_quant(x))), m10.res_quant(m10.head(m10.in_quant(x)))
+    assert float(r10.scale.detach()) == float(r8.scale.detach()) / 4  # the same range in 2 more bits
+    train([*common, "--init", str(q8), "--iters", "2", "--resume", "--out", str(q10)])
+    assert load_checkpoint(q10)[0].cfg.res_bits == 10
+    import pytest
+    with pytest.raises(SystemExit):
+        train([*common, "--init", str(q8), "--res-bits", "9", "--iters", "3", "--resume", "--out", str(q10)])
