@@ -129,8 +129,8 @@ def main(argv=None):
     rng = np.random.default_rng(a.seed * 1000 + rank)
     ick = torch.load(a.init, map_location="cpu", weights_only=False) if a.init else None
     src = SRConfig.from_dict(ick["config"]) if ick else None
-    done = SRConfig.from_dict(torch.load(a.out, map_location="cpu", weights_only=False)["config"]) \
-        if a.resume and a.out.exists() else None  # the run --resume continues: its width stays
+    ck = torch.load(a.out, map_location=dev, weights_only=False) if a.resume and a.out.exists() else None
+    done = SRConfig.from_dict(ck["config"]) if ck else None  # the run --resume continues: its width stays
     res_bits = next(b for b in (a.res_bits, done and done.res_bits, src and src.res_bits, SRConfig.res_bits) if b)
     if res_bits < 2:
         ap.error(f"--res-bits must be at least 2 (got {res_bits})")
@@ -157,9 +157,8 @@ def main(argv=None):
     model.to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     start, log, progress0, resumed = 0, [], 0.0, False
-    if a.resume and a.out.exists():
+    if ck:
         resumed = True
-        ck = torch.load(a.out, map_location=dev, weights_only=False)
         load_state_dict_for_qat(model, ck["state_dict"])
         opt.load_state_dict(ck["optimizer"])
         start, log, history = ck["iter"], ck.get("log", []), ck.get("history", history)

@@ -30,7 +30,7 @@ def main(argv=None) -> int:
     torch.manual_seed(0)
     src, _ = load_checkpoint(a.init)
     m = BinarySRNet(SRConfig(channels=a.channels, n_resblocks=a.resblocks, block=a.block, backbone="board",
-                                 res_bits=a.res_bits))
+                             res_bits=a.res_bits))
     own = m.state_dict()
     m.load_state_dict({k: v for k, v in src.state_dict().items() if k in own and own[k].shape == v.shape},
                       strict=False)

@@ -1,6 +1,6 @@
 """Which fixed-point width costs the quantised model its PSNR: post-training quantisation of a float checkpoint.
 
-    python scripts/quant_sensitivity.py --checkpoint model/checkpoints/default_float_stage.pt \
+    python scripts/quant_sensitivity.py --checkpoint model/checkpoints/c64d_float.pt --threads 1 \
         --out reports/quant_sensitivity.json
 
 For the checkpoint's own widths and then for each width of SRConfig (res, t, tail, k, bias, beta, zeta) raised by
