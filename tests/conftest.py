@@ -62,3 +62,25 @@ def corner_patches(images: dict, size: int) -> list[np.ndarray]:
     for img in images.values():
         out += [np.ascontiguousarray(img[:size, :size]), np.ascontiguousarray(img[-size:, -size:])]
     return out
+
+
+def sim_top_with_stalls(model, tmp_path, seed: int, case: str) -> str:
+    """The generated sr_top of a small ``model`` (8 x 8 export, folded to 16, the first body layer's window in 2
+    slices per pixel) on Set5 patches, some at the border, with random input idles and output backpressure; asserts
+    every patch bit-exact and returns the top's Verilog for further checks."""
+    from hw.codegen import write_rtl
+    from hw.design import Design
+    from model.export import export_model, golden
+    from sim.top import set5_patches, simulate
+
+    design = Design.from_qonnx(export_model(model, tmp_path / "m.onnx", 8, 8), max_width=16, max_height=16)
+    design.set_folding(16)  # a spatial map takes C/PE + 1 of the window's cycles: 16 leave room for 2 slices
+    design.layers[2].lb_beats = 2
+    write_rtl(design, tmp_path / "rtl")
+    lr, where = set5_patches(per_image=2, size=6)
+    assert any(w["touches_border"] for w in where)
+    raw = simulate(tmp_path, lr, golden(model, lr), pauses=True, seed=seed, case=case)
+    bad = [r for r in raw["patches"] if not r["bit_exact"]]
+    assert not bad, bad[:2]
+    assert len(raw["patches"]) == len(lr)
+    return (tmp_path / "rtl" / "sr_top.v").read_text()

@@ -3,11 +3,9 @@ width from the graph, and the generated RTL is bit-exact with PyTorch, window an
 import numpy as np
 import pytest
 
-from hw.codegen import write_rtl
 from hw.design import Design
 from model.export import export_model, golden
-from sim.top import set5_patches, simulate
-from tests.conftest import corner_patches, trained_small
+from tests.conftest import corner_patches, sim_top_with_stalls, trained_small
 
 SIZE = 12
 
@@ -40,14 +38,4 @@ def test_integer_reference_equals_pytorch(wide_model, wide_design, set5_lr):
 
 
 def test_top_bit_exact_with_stalls(wide_model, tmp_path):
-    design = Design.from_qonnx(export_model(wide_model, tmp_path / "m.onnx", 8, 8), max_width=16, max_height=16)
-    design.set_folding(16)
-    design.layers[2].lb_beats = 2  # the wider slices through a window in two beats
-    write_rtl(design, tmp_path / "rtl")
-    lr, where = set5_patches(per_image=2, size=6)
-    assert any(w["touches_border"] for w in where)
-    raw = simulate(tmp_path, lr, golden(wide_model, lr), pauses=True, seed=11,
-                   case=f"res_bits_{wide_model.cfg.res_bits}_stalls")
-    bad = [r for r in raw["patches"] if not r["bit_exact"]]
-    assert not bad, bad[:2]
-    assert len(raw["patches"]) == len(lr)
+    sim_top_with_stalls(wide_model, tmp_path, seed=11, case=f"res_bits_{wide_model.cfg.res_bits}_stalls")
