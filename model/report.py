@@ -79,6 +79,9 @@ def training_summary(ck: dict) -> str:
     each run the weights went through (the checkpoint's history, then its own run)."""
     parts = []
     for run in [*ck.get("history", []), ck]:
+        if "res_bits" in run:  # model.train --res-bits: the residual stream's width changed at --init
+            parts.append("residual stream {from} -> {to} bits".format(**run["res_bits"]))
+            continue
         if "skip_maps" in run or "grow" in run:  # model/grow.py
             if "skip_maps" in run:  # Single-A given skip maps -> Both-A-B
                 parts.append("skip maps added ({from} -> {to})".format(**run["skip_maps"]))

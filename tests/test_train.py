@@ -105,6 +105,9 @@ def test_res_bits_from_init_changes_the_width_only(tmp_path):
     m10, ck10 = load_checkpoint(q10)
     assert (m8.cfg.res_bits, m10.cfg.res_bits) == (8, 10)
     assert ck10["history"][-1] == {"res_bits": {"from": 8, "to": 10, "init": str(q8)}}
+    from model.report import training_summary
+    assert training_summary(ck10) == ("2 (batch 2, LR patch 12, cpu) + residual stream 8 -> 10 bits + "
+                                      "1 (batch 2, LR patch 12, cpu) iterations")
     for k, v in ck8["state_dict"].items():
         if "res_quant" not in k:
             assert torch.equal(v, ck10["state_dict"][k]), k
