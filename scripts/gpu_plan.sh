@@ -104,7 +104,7 @@
 # run 70 min with seed 1, has 36.98: the bar to clear); the default's folding file applies.
 # Expect the float stage's first evaluation below 37.03: the CPU smoke test of this plan (one step at the warm-up's first
 # lr, 7.5e-7) gave Set5 36.93, and with --lr 0 37.03.  That one Adam step moves every weight by about the lr and flipped
-# 4-68 of the 36,864 signs of each binary layer (0.4-1.4 % of their latent weights lie within 1e-5 of 0): the binary
+# 15-68 of the 36,864 signs of each binary layer (0.4-1.4 % of their latent weights lie within 1e-5 of 0): the binary
 # layers' signs flicker while the lr is up; that fits the 0.05 dB the CPU 10-bit stage gained in its last 1,000 iterations,
 # as its lr decayed to 0 (36.91 -> 36.96).
 # ANNEAL scales the budget (the CPU smoke test of this plan sets it tiny).
