@@ -55,7 +55,9 @@ class SRConfig:
 
     channels: feature channels C of the body.  n_resblocks: EDSR residual blocks, each two binary convs.
     scale: upscaling factor (the hardware supports 2).  *_bits: signed widths of the residual stream,
-    the scale-block output t, the tail output, and the per-channel constants k, bias, beta, zeta.
+    the scale-block output t, the tail output, and the per-channel constants k, bias, beta, zeta;
+    head_weight_bits / tail_weight_bits: the multi-bit head and tail conv weights (power-of-two scale from
+    max |w|; their 16-bit bias grows with them, so its range stays the same).
     block: a name in :data:`BLOCKS` (the paper's Table 1 names, ``FP``, ``BBCU``).  backbone: ``board`` (LR
     tail conv C->3*s*s + PixelShuffle + bilinear image skip: what hw/ builds) or ``edsr`` (the paper's form:
     body-end conv, long skip, conv C->C*s*s + PixelShuffle, HR tail conv C->3; Table 1's backbone).  quant: False gives the
@@ -75,6 +77,8 @@ class SRConfig:
     bias_bits: int = 18
     beta_bits: int = 8
     zeta_bits: int = 18
+    head_weight_bits: int = 8
+    tail_weight_bits: int = 8
     quant: bool = True
 
     def to_json(self) -> str:
@@ -209,6 +213,12 @@ class BaseBinaryBlock(nn.Module):
 BLOCKS.register("Base", BaseBinaryBlock)
 
 
+def multibit_conv(c_in: int, c_out: int, weight_bits: int) -> qnn.QuantConv2d:
+    """3x3 conv with ``weight_bits`` signed weights and a bias of ``weight_bits + 8`` bits on its accumulator grid."""
+    return qnn.QuantConv2d(c_in, c_out, 3, padding=1, bias=True, weight_quant=WeightQuant, bias_quant=BiasQuant,
+                           weight_bit_width=weight_bits, bias_bit_width=weight_bits + 8)
+
+
 class BinarySRNet(nn.Module):
     """x``scale`` binary SR network; input and output are images as value = uint8 / 256, NCHW RGB."""
 
@@ -221,11 +231,10 @@ class BinarySRNet(nn.Module):
         self.cfg = cfg
         c, s = cfg.channels, cfg.scale
         self.in_quant = image_quant(return_quant_tensor=True)
-        self.head = qnn.QuantConv2d(3, c, 3, padding=1, bias=True, weight_quant=WeightQuant, bias_quant=BiasQuant)
+        self.head = multibit_conv(3, c, cfg.head_weight_bits)
         self.res_quant = act_quant(cfg.res_bits, return_quant_tensor=True)
         self.body = nn.ModuleList(block(cfg, self.res_quant) for _ in range(2 * cfg.n_resblocks // per_unit))
-        self.tail = qnn.QuantConv2d(c, 3 * s * s, 3, padding=1, bias=True, weight_quant=WeightQuant,
-                                    bias_quant=BiasQuant)
+        self.tail = multibit_conv(c, 3 * s * s, cfg.tail_weight_bits)
         with torch.no_grad():  # start near the bilinear skip: small residual from the tail
             self.tail.weight.mul_(0.1)
             self.tail.bias.zero_()

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import brevitas.nn as qnn
 from tqdm import tqdm
 
 from model.arch import BLOCKS, BinarySRNet, SRConfig, load_state_dict_for_qat, save_checkpoint
@@ -79,6 +80,28 @@ def _check_ranks_agree(model: torch.nn.Module) -> None:
                                f"(max |diff| {float((ref - t).abs().max()):.3g})")
 
 
+def binary_weights(model: torch.nn.Module) -> list[torch.nn.Parameter]:
+    """The latent weights of the binary convs (their forward pass uses Sign(W) and alpha = mean|W|)."""
+    return [m.weight for m in model.modules()
+            if isinstance(m, qnn.QuantConv2d) and int(m.weight_quant.bit_width()) == 1]
+
+
+def param_groups(model: torch.nn.Module, binary_lr: float) -> list[dict]:
+    """Adam groups with a ``lr_mult`` each: the binary latent weights at ``binary_lr`` (0: frozen, left out of the
+    optimiser and of autograd) and every other parameter at 1."""
+    if binary_lr < 0:
+        raise ValueError(f"--binary-lr must be >= 0 (got {binary_lr})")
+    binary = binary_weights(model)
+    ids = {id(p) for p in binary}
+    groups = [{"params": [p for p in model.parameters() if id(p) not in ids], "lr_mult": 1.0}]
+    if binary_lr > 0:
+        groups.append({"params": binary, "lr_mult": binary_lr})
+    else:
+        for p in binary:
+            p.requires_grad_(False)
+    return groups
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--block", default="Base", help=f"block variant (Table 1 name): {', '.join(sorted(BLOCKS))}")
@@ -100,6 +123,10 @@ def main(argv=None):
                     help="linear learning-rate warm-up over this many iterations of a fresh optimizer; default: "
                          f"{WARMUP_INIT} with --init (a fresh Adam's first steps move every weight by about lr, "
                          "which wrecks a trained network), else 0")
+    ap.add_argument("--binary-lr", type=float, default=1.0,
+                    help="learning rate of the binary convs' latent weights, as a fraction of --lr; 0 freezes their "
+                         "signs (and alpha = mean|W|) and trains only the multi-bit parameters and scales (QAT of a "
+                         "float model whose signs already fit: a step at any rate flips some of them)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--eval-every", type=int, default=1000)
@@ -155,7 +182,7 @@ def main(argv=None):
                 print(f"grown from {a.init}: {json.dumps(grown)}", flush=True)
         load_state_dict_for_qat(model, state)
     model.to(dev)
-    opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+    opt = torch.optim.Adam(param_groups(model, a.binary_lr), lr=a.lr)
     start, log, progress0, resumed = 0, [], 0.0, False
     if ck:
         resumed = True
@@ -209,7 +236,7 @@ def main(argv=None):
     for it in bar:
         ramp = min(1.0, (it - start + 1) / warmup) if warmup else 1.0
         for g in opt.param_groups:
-            g["lr"] = a.lr * ramp * 0.5 * (1 + math.cos(math.pi * progress))
+            g["lr"] = a.lr * g["lr_mult"] * ramp * 0.5 * (1 + math.cos(math.pi * progress))
         if a.compile and it == max(start, STATS_STEPS if cfg.quant else 0):
             # not before: Brevitas' calibration steps take another code path, and compiling both recompiles
             net = torch.compile(net)

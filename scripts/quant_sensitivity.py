@@ -3,10 +3,10 @@
     python scripts/quant_sensitivity.py --checkpoint model/checkpoints/c64d_float.pt --threads 1 \
         --out reports/quant_sensitivity.json
 
-For the checkpoint's own widths and then for each width of SRConfig (res, t, tail, k, bias, beta, zeta) raised by
---plus bits alone, the float weights are loaded into the quantised model, its activation scales are calibrated on
-STATS_STEPS training batches (as the first steps of quantisation-aware training do; no weight moves) and Set5 is
-evaluated.  The float model's Set5 PSNR is the ceiling.  This ranks the widths by what they cost *before* QAT
+For the checkpoint's own widths and then for each width of SRConfig (res, t, tail, k, bias, beta, zeta, and the head
+and tail conv weights) raised by --plus bits alone, the float weights are loaded into the quantised model, its
+activation scales are calibrated on STATS_STEPS training batches (as the first steps of quantisation-aware training
+do; no weight moves) and Set5 is evaluated.  The float model's Set5 PSNR is the ceiling.  This ranks the widths by what they cost *before* QAT
 (QAT then wins part of it back): it says which width is worth widening in hardware, not by how much QAT would gain.
 """
 from __future__ import annotations
@@ -27,7 +27,8 @@ from model.data import PairBank, data_root
 from model.evaluate import evaluate
 from model.train import STATS_STEPS, TRAIN_SETS
 
-WIDTHS = ("res_bits", "t_bits", "tail_bits", "k_bits", "bias_bits", "beta_bits", "zeta_bits")
+WIDTHS = ("res_bits", "t_bits", "tail_bits", "k_bits", "bias_bits", "beta_bits", "zeta_bits", "head_weight_bits",
+          "tail_weight_bits")
 
 
 def calibrated(cfg: SRConfig, state: dict, bank: PairBank, batch: int, patch: int, seed: int) -> BinarySRNet:

@@ -119,3 +119,27 @@ def test_res_bits_from_init_changes_the_width_only(tmp_path):
     import pytest
     with pytest.raises(SystemExit):
         train([*common, "--init", str(q8), "--res-bits", "9", "--iters", "3", "--resume", "--out", str(q10)])
+
+
+def test_binary_lr_zero_freezes_the_signs_and_trains_the_rest(tmp_path):
+    """--binary-lr 0: every binary conv's latent weight is bit-identical after QAT (so its signs and alpha are),
+    while the multi-bit parameters move; a fraction scales only the binary group's learning rate."""
+    import torch
+    from model.train import binary_weights
+    common = ["--block", "Single-Spatial", "--channels", "8", "--resblocks", "1", "--batch", "2", "--patch", "12",
+              "--eval-every", "3", "--train-sets", "train/t91", "--threads", "1", "--iters", "3", "--warmup", "0"]
+    fp, q = tmp_path / "fp.pt", tmp_path / "q.pt"
+    train([*common, "--float", "--out", str(fp)])
+    train([*common, "--init", str(fp), "--binary-lr", "0", "--out", str(q)])
+    m0, _ = load_checkpoint(fp)
+    m1, ck = load_checkpoint(q)
+    bw = {id(p) for p in binary_weights(m1)}
+    assert len(bw) == 2  # one resblock: two binary convs
+    moved = {n: not torch.equal(p, dict(m0.named_parameters())[n]) for n, p in m1.named_parameters()}
+    assert not any(moved[n] for n, p in m1.named_parameters() if id(p) in bw)
+    assert moved["head.weight"] and moved["tail.weight"]
+    assert [g["lr_mult"] for g in ck["optimizer"]["param_groups"]] == [1.0]
+    train([*common, "--init", str(fp), "--binary-lr", "0.5", "--out", str(tmp_path / "h.pt")])
+    _, ckh = load_checkpoint(tmp_path / "h.pt")
+    groups = ckh["optimizer"]["param_groups"]
+    assert [g["lr_mult"] for g in groups] == [1.0, 0.5] and groups[1]["lr"] == groups[0]["lr"] / 2
