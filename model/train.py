@@ -5,6 +5,8 @@
     python -m model.train --init float.pt ... --out qat.pt           # quantisation-aware fine-tuning
     python -m model.train --init ck4.pt --resblocks 6 ... --out ck6.pt  # grow a trained model deeper
     python -m model.train --init float.pt --res-bits 10 ... --out qat10.pt  # a wider residual stream
+    python -m model.train --init float.pt --binary-lr 0.1 --teacher float.pt ... --out qat.pt
+        # QAT with the binary latent weights at a tenth of the rate, distilled from the float model
     torchrun --nproc_per_node 4 -m model.train ...                   # several GPUs (DDP)
 
 With ``--anneal-minutes M`` the cosine schedule runs on wall time instead of iterations: it decays from
@@ -13,7 +15,7 @@ then ends, so a run on a lent GPU of fixed length finishes annealed whatever its
 then only an upper bound).  Resumes from ``--out`` with ``--resume``; a checkpoint keeps the runs it
 continues (``history``: the ``--init`` checkpoint's runs, oldest first; ``{"grow": ...}`` where ``--init``
 had fewer resblocks and was grown, ``{"skip_maps": ...}`` where a Single-A one became Both-A-B, model/grow.py).
-Logs loss and Set5 PSNR (of the model as configured: the quantised model is what the hardware computes);
+Logs loss (with the --teacher term, if any) and Set5 PSNR (of the model as configured: the quantised model is what the hardware computes);
 runs on CPU or CUDA.  Data: ``$SR_DATA`` (default ``../shared/data``) with ``train/``.
 """
 from __future__ import annotations
@@ -31,7 +33,7 @@ import torch
 import brevitas.nn as qnn
 from tqdm import tqdm
 
-from model.arch import BLOCKS, BinarySRNet, SRConfig, load_state_dict_for_qat, save_checkpoint
+from model.arch import BLOCKS, BinarySRNet, SRConfig, load_checkpoint, load_state_dict_for_qat, save_checkpoint
 from model.data import DeviceBank, PairBank, data_root
 from model.evaluate import evaluate
 from model.grow import grow_state_dict
@@ -127,6 +129,10 @@ def main(argv=None):
                     help="learning rate of the binary convs' latent weights, as a fraction of --lr; 0 freezes their "
                          "signs (and alpha = mean|W|) and trains only the multi-bit parameters and scales (QAT of a "
                          "float model whose signs already fit: a step at any rate flips some of them)")
+    ap.add_argument("--teacher", type=Path,
+                    help="distil from this checkpoint (run as the float model, frozen): the loss adds "
+                         "--distill * L1(output, teacher's output) to L1(output, HR)")
+    ap.add_argument("--distill", type=float, default=1.0, help="weight of the --teacher term")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--eval-every", type=int, default=1000)
@@ -183,6 +189,11 @@ def main(argv=None):
         load_state_dict_for_qat(model, state)
     model.to(dev)
     opt = torch.optim.Adam(param_groups(model, a.binary_lr), lr=a.lr)
+    teacher = None
+    if a.teacher:
+        teacher = load_checkpoint(a.teacher, quant=False)[0].to(dev).eval()
+        for p in teacher.parameters():
+            p.requires_grad_(False)
     start, log, progress0, resumed = 0, [], 0.0, False
     if ck:
         resumed = True
@@ -242,7 +253,12 @@ def main(argv=None):
             net = torch.compile(net)
         net.train()
         x, y = bank.tensors(rng, a.batch, a.patch, dev)
-        loss = (net(x) - y).abs().mean()
+        out = net(x)
+        loss = (out - y).abs().mean()
+        if teacher is not None:
+            with torch.no_grad():
+                t_out = teacher(x)
+            loss = loss + a.distill * (out - t_out).abs().mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()

@@ -143,3 +143,24 @@ def test_binary_lr_zero_freezes_the_signs_and_trains_the_rest(tmp_path):
     _, ckh = load_checkpoint(tmp_path / "h.pt")
     groups = ckh["optimizer"]["param_groups"]
     assert [g["lr_mult"] for g in groups] == [1.0, 0.5] and groups[1]["lr"] == groups[0]["lr"] / 2
+
+
+def test_teacher_term_is_what_moves_the_weights(tmp_path):
+    """--teacher with --distill 0 trains exactly as without a teacher; with a weight, the added L1 to the frozen
+    teacher's output changes the step (and the teacher checkpoint is left as it was)."""
+    import torch
+    common = ["--block", "Single-Spatial", "--channels", "8", "--resblocks", "1", "--batch", "2", "--patch", "12",
+              "--eval-every", "2", "--train-sets", "train/t91", "--threads", "1", "--iters", "2", "--warmup", "0",
+              "--seed", "5"]
+    fp = tmp_path / "fp.pt"
+    train([*common, "--float", "--out", str(fp)])
+    before = torch.load(fp, weights_only=False)["state_dict"]
+    runs = {}
+    for name, extra in (("plain", []), ("w0", ["--teacher", str(fp), "--distill", "0"]),
+                        ("w1", ["--teacher", str(fp), "--distill", "1"])):
+        train([*common, "--init", str(fp), *extra, "--out", str(tmp_path / f"{name}.pt")])
+        runs[name] = load_checkpoint(tmp_path / f"{name}.pt")[1]["state_dict"]
+    assert all(torch.equal(runs["plain"][k], runs["w0"][k]) for k in runs["plain"])
+    assert not torch.equal(runs["plain"]["head.weight"], runs["w1"]["head.weight"])
+    after = torch.load(fp, weights_only=False)["state_dict"]
+    assert all(torch.equal(before[k], after[k]) for k in before)
