@@ -159,17 +159,18 @@ class BaseBinaryBlock(nn.Module):
             self.shift = nn.Parameter(torch.zeros(c))  # delta (BBCU's move0), on the residual grid when quantised
             self.shift_quant = FixedPointQuant(cfg.zeta_bits)
 
-    def alpha(self) -> torch.Tensor:
-        """alpha_l = mean |W_l| per output channel (Eq. 8), shape (C,)."""
-        return self.conv.weight.abs().mean(dim=(1, 2, 3))
+    def alpha(self, dtype: torch.dtype | None = None) -> torch.Tensor:
+        """alpha_l = mean |W_l| per output channel (Eq. 8), shape (C,), computed in ``dtype`` (default: W's)."""
+        return self.conv.weight.to(dtype or self.conv.weight.dtype).abs().mean(dim=(1, 2, 3))
 
-    def scale_factor(self) -> torch.Tensor:
-        """Per-channel factor of the binary conv's output: a * alpha."""
-        return self.a * self.alpha()
+    def scale_factor(self, dtype: torch.dtype | None = None) -> torch.Tensor:
+        """Per-channel factor of the binary conv's output: a * alpha (in ``dtype``, default: the parameters')."""
+        return self.a.to(dtype or self.a.dtype) * self.alpha(dtype)
 
-    def bias_term(self) -> torch.Tensor:
+    def bias_term(self, dtype: torch.dtype | None = None) -> torch.Tensor:
         """Per-channel constant added before PReLU: b - gamma (the scale block's b folded into RPReLU)."""
-        return self.b - self.gamma
+        dtype = dtype or self.b.dtype
+        return self.b.to(dtype) - self.gamma.to(dtype)
 
     def shifted(self, x, xv: torch.Tensor) -> torch.Tensor:
         """X + delta with ``SHIFT`` (delta on X's grid when quantised), else X."""
@@ -184,13 +185,14 @@ class BaseBinaryBlock(nn.Module):
 
     def scale_rprelu(self, acc: torch.Tensor) -> torch.Tensor:
         """v = RPReLU(a * alpha * acc + b): on the hardware's grids, or in float when not ``quant``."""
-        ka = self.scale_factor()
         if not self.quant:
-            t = acc * ka.view(1, -1, 1, 1) + self.bias_term().view(1, -1, 1, 1)
+            t = acc * self.scale_factor().view(1, -1, 1, 1) + self.bias_term().view(1, -1, 1, 1)
             return F.prelu(t, self.beta) + self.zeta.view(1, -1, 1, 1)
+        # k and the bias are computed and rounded in float64 whatever the model's dtype (FixedPointQuant)
+        ka = self.scale_factor(torch.float64)
         s_k = self.k_quant.pot_scale_of(ka)
-        k = self.k_quant(ka, s_k)
-        bg = self.bias_quant(self.bias_term(), s_k)
+        k = self.k_quant(ka, s_k, acc.dtype)
+        bg = self.bias_quant(self.bias_term(torch.float64), s_k, acc.dtype)
         t = self.t_quant(acc * k.view(1, -1, 1, 1) + bg.view(1, -1, 1, 1))
         beta = self.beta_quant(self.beta)
         s_u = float(t.scale.detach()) * self.beta_quant.pot_scale_of(self.beta)

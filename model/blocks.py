@@ -218,11 +218,11 @@ class BBCUBlock(BaseBinaryBlock):
         super().__init__(cfg, res_quant)
         del self.a, self.b  # no scale block
 
-    def scale_factor(self) -> torch.Tensor:
-        return self.alpha().detach()
+    def scale_factor(self, dtype: torch.dtype | None = None) -> torch.Tensor:
+        return self.alpha(dtype).detach()
 
-    def bias_term(self) -> torch.Tensor:
-        return -self.gamma
+    def bias_term(self, dtype: torch.dtype | None = None) -> torch.Tensor:
+        return -self.gamma.to(dtype or self.gamma.dtype)
 
 
 @BLOCKS.register("BBCU-NoShift")

@@ -107,7 +107,14 @@ class FixedPointQuant(nn.Module):
 
     The grid is either chosen from max |x| (``pot_scale_of``) or given (``scale``, e.g. a bias on the
     grid of the product it is added to).  Forward: ``clamp(round(x / s)) * s`` with a straight-through
-    gradient.  In export mode the constant is detached and emitted as a QONNX ``Quant`` node.
+    gradient, returned in ``dtype`` (default: x's).  In export mode the constant is detached and emitted
+    as a QONNX ``Quant`` node.
+
+    The rounding runs in float64 whatever x's dtype, and callers compute x in float64 too
+    (``BaseBinaryBlock.scale_rprelu``): a product such as a * mean|W| rounded in float32 can land exactly on
+    a tie (4.5) that float64 puts just beside it, and then the float32 model (training, export: the hardware's
+    constants) and the float64 golden would take different integers.  The exported constant is the rounded
+    grid value, so the Quant node's own rounding of it is exact in any precision.
     """
 
     def __init__(self, bit_width: int):
@@ -121,20 +128,21 @@ class FixedPointQuant(nn.Module):
 
     def pot_scale_of(self, x: torch.Tensor) -> float:
         """Smallest power of two s with max|x| <= qmax * s."""
-        m = float(x.detach().abs().max())
+        m = float(x.detach().double().abs().max())
         if m == 0.0:
             return 1.0
         return 2.0 ** math.ceil(math.log2(m / self.qmax))
 
-    def forward(self, x: torch.Tensor, scale: float | None = None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, scale: float | None = None, dtype: torch.dtype | None = None) -> torch.Tensor:
+        dtype = x.dtype if dtype is None else dtype
         s = self.pot_scale_of(x) if scale is None else float(scale)
+        q = torch.clamp(_round_ste(x.double() / s), -self.qmax - 1, self.qmax) * s
         if self.export_mode:
-            const = torch.tensor(x.detach().cpu().numpy(), dtype=x.dtype)
-            t = lambda v: torch.tensor(v, dtype=x.dtype)  # noqa: E731
+            const = torch.tensor(q.detach().cpu().numpy(), dtype=dtype)  # on the grid: exact in float32
+            t = lambda v: torch.tensor(v, dtype=dtype)  # noqa: E731
             return BrevitasQuantTorchScriptFn.apply(const, t(s), t(0.0), t(float(self.bit_width)), False, True,
                                                     "ROUND")
-        q = torch.clamp(_round_ste(x / s), -self.qmax - 1, self.qmax)
-        return q * s
+        return q.to(dtype)
 
 
 def act_quant(bit_width: int, return_quant_tensor: bool = False) -> qnn.QuantIdentity:
