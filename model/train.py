@@ -15,8 +15,8 @@ then ends, so a run on a lent GPU of fixed length finishes annealed whatever its
 then only an upper bound).  Resumes from ``--out`` with ``--resume``; a checkpoint keeps the runs it
 continues (``history``: the ``--init`` checkpoint's runs, oldest first; ``{"grow": ...}`` where ``--init``
 had fewer resblocks and was grown, ``{"skip_maps": ...}`` where a Single-A one became Both-A-B, model/grow.py).
-Logs loss (with the --teacher term, if any) and Set5 PSNR (of the model as configured: the quantised model is what the hardware computes);
-runs on CPU or CUDA.  Data: ``$SR_DATA`` (default ``../shared/data``) with ``train/``.
+Logs loss (with the --teacher term, if any) and Set5 PSNR (of the model as configured: the quantised model is
+what the hardware computes); runs on CPU or CUDA.  Data: ``$SR_DATA`` (default ``../shared/data``) with ``train/``.
 """
 from __future__ import annotations
 

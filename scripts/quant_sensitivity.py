@@ -6,8 +6,9 @@
 For the checkpoint's own widths and then for each width of SRConfig (res, t, tail, k, bias, beta, zeta, and the head
 and tail conv weights) raised by --plus bits alone, the float weights are loaded into the quantised model, its
 activation scales are calibrated on STATS_STEPS training batches (as the first steps of quantisation-aware training
-do; no weight moves) and Set5 is evaluated.  The float model's Set5 PSNR is the ceiling.  This ranks the widths by what they cost *before* QAT
-(QAT then wins part of it back): it says which width is worth widening in hardware, not by how much QAT would gain.
+do; no weight moves) and Set5 is evaluated.  The float model's Set5 PSNR is the ceiling.  This ranks the widths by
+what they cost *before* QAT (QAT then wins part of it back): it says which width is worth widening in hardware, not by
+how much QAT would gain.
 """
 from __future__ import annotations
 
