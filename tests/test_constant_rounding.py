@@ -12,11 +12,12 @@ from tests.conftest import corner_patches, trained_small
 SIZE = 12
 
 
-def _k(block, dtype):
+def _scaled(block, acc: torch.Tensor, dtype) -> torch.Tensor:
+    """The block's v = RPReLU(k * acc + b) run with the block in ``dtype`` (the model's own forward path)."""
     block.to(dtype)
     try:
-        ka = block.scale_factor(torch.float64)
-        return block.k_quant(ka, block.k_quant.pot_scale_of(ka)).detach()
+        with torch.no_grad():
+            return block.scale_rprelu(acc.to(dtype)).double()
     finally:
         block.float()
 
@@ -55,7 +56,9 @@ def test_k_on_a_float32_tie_is_the_same_in_float32_float64_and_the_hardware(set5
     ka32 = block.a.detach()[c] * block.alpha()[c].detach()
     ka64 = block.a.detach().double()[c] * block.alpha(torch.float64)[c].detach()
     assert float(torch.round(ka32.double() / s)) != float(torch.round(ka64 / s))
-    assert torch.equal(_k(block, torch.float32), _k(block, torch.float64))
+    # every value is on a power-of-two grid, so float32 and float64 agree exactly when they use the same constants
+    acc = torch.randint(-9 * 8, 9 * 8 + 1, (1, block.a.numel(), 4, 4), generator=torch.Generator().manual_seed(0))
+    assert torch.equal(_scaled(block, acc.float(), torch.float32), _scaled(block, acc.float(), torch.float64))
     design = Design.from_qonnx(export_model(m, tmp_path / "m.onnx", SIZE, SIZE))
     for patch in corner_patches(set5_lr, SIZE):
         assert np.array_equal(design.execute(patch), golden(m, patch)[0])
