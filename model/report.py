@@ -76,7 +76,8 @@ def crops(models: dict, out_dir: Path, images=("butterfly", "baby"), size: int =
 
 def training_summary(ck: dict) -> str:
     """'24000 (batch 16, LR patch 24, cpu) + 1986 (batch 32, LR patch 48, NVIDIA H100 80GB HBM3) iterations':
-    each run the weights went through (the checkpoint's history, then its own run)."""
+    each run the weights went through (the checkpoint's history, then its own run), with the training options
+    that change what a run does (--binary-lr, --teacher)."""
     parts = []
     for run in [*ck.get("history", []), ck]:
         if "res_bits" in run:  # model.train --res-bits: the residual stream's width changed at --init
@@ -91,6 +92,10 @@ def training_summary(ck: dict) -> str:
         ta = run.get("train_args") or {}
         what = [f"batch {ta['batch']}" if "batch" in ta else None, f"LR patch {ta['patch']}" if "patch" in ta else None,
                 "float" if ta.get("fp") == "True" else None, run.get("device")]
+        if ta.get("binary_lr") not in (None, "1.0", "1"):  # model.train --binary-lr
+            what.append(f"binary weights at {ta['binary_lr']} x lr")
+        if ta.get("teacher") not in (None, "None"):  # model.train --teacher CK --distill W
+            what.append(f"distilled from {Path(ta['teacher']).name} (weight {ta.get('distill', '1.0')})")
         what = ", ".join(w for w in what if w)
         parts.append(f"{run.get('iter')}" + (f" ({what})" if what else ""))
     return " + ".join(parts) + " iterations"

@@ -143,6 +143,8 @@ def test_binary_lr_zero_freezes_the_signs_and_trains_the_rest(tmp_path):
     _, ckh = load_checkpoint(tmp_path / "h.pt")
     groups = ckh["optimizer"]["param_groups"]
     assert [g["lr_mult"] for g in groups] == [1.0, 0.5] and groups[1]["lr"] == groups[0]["lr"] / 2
+    from model.report import training_summary
+    assert training_summary(ckh).endswith(" + 3 (batch 2, LR patch 12, cpu, binary weights at 0.5 x lr) iterations")
 
 
 def test_teacher_term_is_what_moves_the_weights(tmp_path):
@@ -162,5 +164,8 @@ def test_teacher_term_is_what_moves_the_weights(tmp_path):
         runs[name] = load_checkpoint(tmp_path / f"{name}.pt")[1]["state_dict"]
     assert all(torch.equal(runs["plain"][k], runs["w0"][k]) for k in runs["plain"])
     assert not torch.equal(runs["plain"]["head.weight"], runs["w1"]["head.weight"])
+    from model.report import training_summary
+    assert training_summary(load_checkpoint(tmp_path / "w1.pt")[1]).endswith(
+        " + 2 (batch 2, LR patch 12, cpu, distilled from fp.pt (weight 1.0)) iterations")
     after = torch.load(fp, weights_only=False)["state_dict"]
     assert all(torch.equal(before[k], after[k]) for k in before)
