@@ -89,6 +89,11 @@ class SRConfig:
         return cls(**d)
 
 
+# The SRConfig widths a run may change from its --init checkpoint (model.train --res-bits, --head-weight-bits,
+# --tail-weight-bits: the state_dict layout is the same at any of them), as model.report's training summary names them.
+WIDTH_OPTIONS = {"res_bits": "residual stream", "head_weight_bits": "head weights", "tail_weight_bits": "tail weights"}
+
+
 class Registry(dict):
     """Name -> block class, BasicSR-style: duplicates are rejected, an unknown name is a KeyError that
     names this registry and lists what it holds."""

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from model.arch import DEFAULT_CHECKPOINT, load_checkpoint
+from model.arch import DEFAULT_CHECKPOINT, WIDTH_OPTIONS, load_checkpoint
 from model.data import dataset_dir, list_images, load_rgb, make_pair
 from model.evaluate import evaluate, upscale
 from model.imresize import imresize_u8
@@ -80,8 +80,9 @@ def training_summary(ck: dict) -> str:
     that change what a run does (--binary-lr, --teacher)."""
     parts = []
     for run in [*ck.get("history", []), ck]:
-        if "res_bits" in run:  # model.train --res-bits: the residual stream's width changed at --init
-            parts.append("residual stream {from} -> {to} bits".format(**run["res_bits"]))
+        changed = [w for w in WIDTH_OPTIONS if w in run]  # model.train --res-bits etc.: a width changed at --init
+        if changed:
+            parts.extend(f"{WIDTH_OPTIONS[w]} {run[w]['from']} -> {run[w]['to']} bits" for w in changed)
             continue
         if "skip_maps" in run or "grow" in run:  # model/grow.py
             if "skip_maps" in run:  # Single-A given skip maps -> Both-A-B

@@ -5,6 +5,7 @@
     python -m model.train --init float.pt ... --out qat.pt           # quantisation-aware fine-tuning
     python -m model.train --init ck4.pt --resblocks 6 ... --out ck6.pt  # grow a trained model deeper
     python -m model.train --init float.pt --res-bits 10 ... --out qat10.pt  # a wider residual stream
+    python -m model.train --init float.pt --tail-weight-bits 10 ...  # wider tail weights (--head-weight-bits too)
     python -m model.train --init float.pt --binary-lr 0.1 --teacher float.pt ... --out qat.pt
         # QAT with the binary latent weights at a tenth of the rate, distilled from the float model
     torchrun --nproc_per_node 4 -m model.train ...                   # several GPUs (DDP)
@@ -33,7 +34,8 @@ import torch
 import brevitas.nn as qnn
 from tqdm import tqdm
 
-from model.arch import BLOCKS, BinarySRNet, SRConfig, load_checkpoint, load_state_dict_for_qat, save_checkpoint
+from model.arch import (BLOCKS, WIDTH_OPTIONS, BinarySRNet, SRConfig, load_checkpoint, load_state_dict_for_qat,
+                        save_checkpoint)
 from model.data import DeviceBank, PairBank, data_root
 from model.evaluate import evaluate
 from model.grow import grow_state_dict
@@ -113,6 +115,12 @@ def main(argv=None):
     ap.add_argument("--res-bits", type=int, default=None,
                     help=f"width of the residual stream (default: --init's, else {SRConfig.res_bits}); it may differ "
                          "from --init's: the weights carry over and the activation scales keep their range")
+    ap.add_argument("--head-weight-bits", type=int, default=None,
+                    help=f"width of the head conv's weights (default: --init's, else {SRConfig.head_weight_bits}); "
+                         "it may differ from --init's (the weight scale follows the weights)")
+    ap.add_argument("--tail-weight-bits", type=int, default=None,
+                    help=f"width of the tail conv's weights (default: --init's, else {SRConfig.tail_weight_bits}); "
+                         "likewise")
     ap.add_argument("--float", dest="fp", action="store_true", help="train the float model (quantisers off)")
     ap.add_argument("--init", type=Path, help="start from this checkpoint's weights (e.g. float -> QAT); one with "
                     "fewer --resblocks is grown to the requested depth, a Single-A one into --block Both-A-B "
@@ -164,21 +172,26 @@ def main(argv=None):
     src = SRConfig.from_dict(ick["config"]) if ick else None
     ck = torch.load(a.out, map_location=dev, weights_only=False) if a.resume and a.out.exists() else None
     done = SRConfig.from_dict(ck["config"]) if ck else None  # the run --resume continues: its width stays
-    res_bits = next(b for b in (a.res_bits, done and done.res_bits, src and src.res_bits, SRConfig.res_bits) if b)
-    if res_bits < 2:
-        ap.error(f"--res-bits must be at least 2 (got {res_bits})")
-    if done and done.res_bits != res_bits:
-        ap.error(f"--res-bits {res_bits}: {a.out} was trained with {done.res_bits}; --resume cannot change it")
+    widths = {}  # the widths a run may change at --init: the weights' layout is the same at any of them
+    for w in WIDTH_OPTIONS:
+        flag = "--" + w.replace("_", "-")
+        widths[w] = next(b for b in (getattr(a, w), done and getattr(done, w), src and getattr(src, w),
+                                     getattr(SRConfig, w)) if b)
+        if widths[w] < 2:
+            ap.error(f"{flag} must be at least 2 (got {widths[w]})")
+        if done and getattr(done, w) != widths[w]:
+            ap.error(f"{flag} {widths[w]}: {a.out} was trained with {getattr(done, w)}; --resume cannot change it")
     cfg = SRConfig(channels=a.channels, n_resblocks=a.resblocks, block=a.block, backbone=a.backbone, quant=not a.fp,
-                   res_bits=res_bits)
+                   **widths)
     model = BinarySRNet(cfg)
     history = []  # the runs this one continues (--init), oldest first: what the weights went through
     if ick:
         state = ick["state_dict"]
         history = ick.get("history", []) + [run_record(ick)]
-        if src.res_bits != cfg.res_bits:  # a width, not a weight: the same state_dict layout
-            history.append({"res_bits": {"from": src.res_bits, "to": cfg.res_bits, "init": str(a.init)}})
-            src = replace(src, res_bits=cfg.res_bits)
+        for w in WIDTH_OPTIONS:  # a width, not a weight: the same state_dict layout
+            if getattr(src, w) != getattr(cfg, w):
+                history.append({w: {"from": getattr(src, w), "to": getattr(cfg, w), "init": str(a.init)}})
+                src = replace(src, **{w: getattr(cfg, w)})
         if replace(src, quant=cfg.quant) != cfg:  # deeper or Both (else a clear error): grow it
             state, grown = grow_state_dict(state, src, cfg)
             for r in grown.values():

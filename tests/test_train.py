@@ -121,6 +121,36 @@ def test_res_bits_from_init_changes_the_width_only(tmp_path):
         train([*common, "--init", str(q8), "--res-bits", "9", "--iters", "3", "--resume", "--out", str(q10)])
 
 
+def test_tail_and_head_weight_bits_from_init(tmp_path):
+    """--tail-weight-bits / --head-weight-bits change a weight width at --init: the state_dict carries over as is,
+    the tail's weights take the new grid (4x finer at 2 more bits, same power-of-two scale range), the history and
+    summary say so, and --resume keeps the width."""
+    import pytest
+    import torch
+    common = ["--block", "Single-Spatial", "--channels", "8", "--resblocks", "1", "--batch", "2", "--patch", "12",
+              "--eval-every", "1", "--train-sets", "train/t91", "--threads", "1"]
+    q8, q10 = tmp_path / "q8.pt", tmp_path / "q10.pt"
+    train([*common, "--iters", "2", "--out", str(q8)])
+    train([*common, "--init", str(q8), "--tail-weight-bits", "10", "--head-weight-bits", "9", "--lr", "0",
+           "--iters", "1", "--out", str(q10)])
+    m8, ck8 = load_checkpoint(q8)
+    m10, ck10 = load_checkpoint(q10)
+    assert (m10.cfg.tail_weight_bits, m10.cfg.head_weight_bits, m10.cfg.res_bits) == (10, 9, 8)
+    assert ck10["history"][-2:] == [{"head_weight_bits": {"from": 8, "to": 9, "init": str(q8)}},
+                                    {"tail_weight_bits": {"from": 8, "to": 10, "init": str(q8)}}]
+    from model.report import training_summary
+    assert training_summary(ck10) == ("2 (batch 2, LR patch 12, cpu) + head weights 8 -> 9 bits + "
+                                      "tail weights 8 -> 10 bits + 1 (batch 2, LR patch 12, cpu) iterations")
+    assert all(torch.equal(v, ck10["state_dict"][k]) for k, v in ck8["state_dict"].items())
+    w8, w10 = m8.tail.quant_weight(), m10.tail.quant_weight()
+    assert float(w10.scale.detach()) == float(w8.scale.detach()) / 4
+    assert int((w10.value / w10.scale).round().abs().max()) > 127  # uses the 10-bit range, not 8
+    train([*common, "--init", str(q8), "--iters", "2", "--resume", "--out", str(q10)])
+    assert load_checkpoint(q10)[0].cfg.tail_weight_bits == 10
+    with pytest.raises(SystemExit):
+        train([*common, "--tail-weight-bits", "12", "--iters", "3", "--resume", "--out", str(q10)])
+
+
 def test_binary_lr_zero_freezes_the_signs_and_trains_the_rest(tmp_path):
     """--binary-lr 0: every binary conv's latent weight is bit-identical after QAT (so its signs and alpha are),
     while the multi-bit parameters move; a fraction scales only the binary group's learning rate."""
