@@ -15,6 +15,7 @@ import re
 import sys
 from pathlib import Path
 
+from hw.numerics import parse_verilog_hex
 from hw.synth import synth_xc7
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,6 +53,10 @@ def main(argv=None) -> int:
     for module, inst, params in instances(top):
         params = {k: v.replace("DIM_BITS", dim_bits).replace("MAX_W", max_w) for k, v in params.items()}
         params = {k: (str(eval(v)) if re.fullmatch(r"[0-9*+ ()-]+", v) else v) for k, v in params.items()}
+        # chparam takes one constant per -set: a concatenation of hex literals (hw.numerics.verilog_hex, a value too
+        # wide for one Verilator literal) is joined back into one (Yosys has no such limit)
+        params = {k: ("{1}'h{0:x}".format(*parse_verilog_hex(v)) if v.startswith("{") else v)
+                  for k, v in params.items()}
         r = synth_xc7(srcs, module, build / "module_synth" / inst, params)
         report[inst] = {"module": module, "resources": r["resources"]}
         print(f"{inst:16s} {module:18s} {json.dumps(r['resources'])}", flush=True)

@@ -16,6 +16,8 @@ All functions take and return numpy int64 arrays (python ints for pack/unpack).
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 
@@ -70,6 +72,37 @@ def pack(values, width: int) -> int:
     for i, v in enumerate(values):
         word |= (int(v) & mask) << (i * width)
     return word
+
+
+# Verilator rejects a number literal wider than 65,536 bits ("Too many digits"); a C = 64 tail with 10-bit weights
+# is 69,120.  Wider parameter values are written as a concatenation of literals of at most this many bits.
+VERILOG_LITERAL_BITS = 32768
+
+
+def verilog_hex(value: int, width: int) -> str:
+    """``value`` (0 <= value < 2**width) as a sized Verilog hex literal, ``W'h...``; wider than
+    :data:`VERILOG_LITERAL_BITS`, a concatenation ``{W1'h..., W0'h...}`` of such literals, most significant first."""
+    value = int(value)
+    if not 0 <= value < 1 << width:
+        raise ValueError(f"{value:#x} does not fit {width} unsigned bits")
+    chunks = []
+    for lo in range(0, width, VERILOG_LITERAL_BITS):
+        n = min(VERILOG_LITERAL_BITS, width - lo)
+        chunks.append(f"{n}'h{(value >> lo) & ((1 << n) - 1):x}")
+    return chunks[0] if len(chunks) == 1 else "{" + ", ".join(reversed(chunks)) + "}"
+
+
+def parse_verilog_hex(text: str) -> tuple[int, int]:
+    """Inverse of :func:`verilog_hex`: (value, width) of ``W'h...`` or a ``{...}`` concatenation of such literals."""
+    parts = [t.strip() for t in text.strip().removeprefix("{").removesuffix("}").split(",")]
+    value, width = 0, 0
+    for part in parts:
+        m = re.fullmatch(r"(\d+)'h([0-9a-fA-F_]+)", part)
+        if not m:
+            raise ValueError(f"not a sized hex literal: {part[:40]!r}")
+        n = int(m.group(1))
+        value, width = (value << n) | int(m.group(2).replace("_", ""), 16), width + n
+    return value, width
 
 
 def unpack(word: int, n: int, width: int, signed: bool) -> np.ndarray:

@@ -35,3 +35,25 @@ def test_bits_for_range():
     assert bits_for_range(-128, 127) == (8, True)
     assert bits_for_range(-129, 0) == (9, True)
     assert bits_for_range(0, 255) == (8, False)
+
+
+def test_verilog_hex_splits_wide_values_and_parses_back():
+    """Up to VERILOG_LITERAL_BITS one sized literal; wider, a concatenation of literals of at most that many bits
+    (Verilator rejects a literal over 65,536 bits), most significant first; parse_verilog_hex inverts both."""
+    from hw.numerics import VERILOG_LITERAL_BITS, parse_verilog_hex, verilog_hex
+    assert verilog_hex(0xAB, 12) == "12'hab"
+    assert verilog_hex(5, 3) == "3'h5"
+    rng = np.random.default_rng(3)
+    for width in (1, 8, VERILOG_LITERAL_BITS, VERILOG_LITERAL_BITS + 1, 69120, 3 * VERILOG_LITERAL_BITS + 5):
+        value = int.from_bytes(rng.bytes((width + 7) // 8), "little") & ((1 << width) - 1) | (1 << (width - 1))
+        text = verilog_hex(value, width)
+        parts = text.strip("{}").split(", ")
+        assert len(parts) == -(-width // VERILOG_LITERAL_BITS)
+        assert all(int(p.split("'")[0]) <= VERILOG_LITERAL_BITS for p in parts)
+        assert text.startswith("{") == (width > VERILOG_LITERAL_BITS)
+        assert parse_verilog_hex(text) == (value, width)
+    assert verilog_hex(1, 2 * VERILOG_LITERAL_BITS) == f"{{{VERILOG_LITERAL_BITS}'h0, {VERILOG_LITERAL_BITS}'h1}}"
+    with pytest.raises(ValueError):
+        verilog_hex(256, 8)
+    with pytest.raises(ValueError):
+        verilog_hex(-1, 8)

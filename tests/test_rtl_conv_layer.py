@@ -1,5 +1,6 @@
 """conv_layer RTL (window + mvu + requant, binary and multi-bit) against ConvLayer.execute."""
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -32,11 +33,32 @@ def binary_layer(rng, c, spatial=False, both=False, shift=False):
                      skip_map=sm2, sign_shift=sh)
 
 
-def mac_layer(rng, c_in, c_out):
-    """A head-like multi-bit conv: uint8 inputs, int8 weights, bias, requant to int8."""
+def mac_layer(rng, c_in, c_out, w_bits=8, s1=9):
+    """A head-like multi-bit conv: uint8 inputs, ``w_bits`` signed weights, bias, requant to int8."""
     rq = RequantParams.from_constants(PE=1, ACC_WIDTH=1, K=np.ones(c_out, int), B=rng.integers(-5000, 5000, c_out),
-                                      S1=9, T_WIDTH=8, S2=0, Y_WIDTH=8)
-    return ConvLayer("head", False, c_in, c_out, 8, False, 8, rng.integers(-127, 128, (c_out, 9 * c_in)), rq)
+                                      S1=s1, T_WIDTH=8, S2=0, Y_WIDTH=8)
+    lim = 1 << (w_bits - 1)
+    return ConvLayer("head", False, c_in, c_out, 8, False, w_bits, rng.integers(-lim + 1, lim, (c_out, 9 * c_in)), rq)
+
+
+def wrapper(tmp_path, layer: ConvLayer, params: dict[str, str]) -> Path:
+    """A top holding conv_layer with ``params`` written into its instance: Verilator's -G takes one literal per
+    parameter, so a value given as a concatenation (hw.numerics.verilog_hex, over 32,768 bits) goes this way, as
+    in the generated sr_top."""
+    v = tmp_path / "conv_layer_wide.v"
+    v.write_text(
+        "module conv_layer_wide (\n"
+        f"    input wire clk, input wire rst, input wire [{DIM_BITS - 1}:0] cfg_width, cfg_height,\n"
+        f"    input wire [{layer.c_in * layer.in_width - 1}:0] s_axis_tdata, input wire s_axis_tvalid,\n"
+        "    output wire s_axis_tready,\n"
+        f"    output wire [{layer.c_out * layer.out_width - 1}:0] m_axis_tdata, output wire m_axis_tvalid,\n"
+        "    input wire m_axis_tready);\n"
+        "conv_layer #(\n" + ",\n".join(f"    .{k}({val})" for k, val in params.items()) + "\n) u (\n"
+        "    .clk(clk), .rst(rst), .cfg_width(cfg_width), .cfg_height(cfg_height),\n"
+        "    .s_axis_tdata(s_axis_tdata), .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready),\n"
+        "    .m_axis_tdata(m_axis_tdata), .m_axis_tvalid(m_axis_tvalid), .m_axis_tready(m_axis_tready));\n"
+        "endmodule\n")
+    return v
 
 
 CASES = {
@@ -54,6 +76,9 @@ CASES = {
     "spatial_c8_pe1_simd72_block": lambda rng: (binary_layer(rng, 8, spatial=True), 1, 72, "block"),
     "binary_c4_pe2_simd12_block": lambda rng: (binary_layer(rng, 4), 2, 12, "block"),
     "mac_3to4_pe2_simd9_block": lambda rng: (mac_layer(rng, 3, 4), 2, 9, "block"),
+    # the C = 64 tail with 10-bit weights at the board's folding: 12 * 576 * 10 = 69,120 weight bits, more than
+    # Verilator takes in one literal (65,536): WEIGHTS is a concatenation, given through a wrapper
+    "tail_64to12_w10_block": lambda rng: (mac_layer(rng, 64, 12, w_bits=10, s1=14), 1, 72, "block"),
     # the window's line buffers in 4 slices per pixel (LB_BEATS, 5 cycles per position), still at full rate
     "spatial_c8_pe1_simd18_beats4": lambda rng: (binary_layer(rng, 8, spatial=True), 1, 18),
     # the window's slices and the map both in the mvu's 16 cycles, 1 to spare: 2 * (2 + 1) + (8 + 1) = 15
@@ -90,7 +115,12 @@ def test_conv_layer(case, tmp_path):
     layer.lb_beats = int(case.rsplit("_beats", 1)[1]) if "_beats" in case else 0
     beats = layer.line_buffer_beats(MAX_W)  # checks a forced count against the window's cycles
     params.update(MAX_W=str(MAX_W), DIM_BITS=str(DIM_BITS), LB_BEATS=str(beats))
-    run_cocotb("conv_layer", rtl_sources("stream_fifo", "sliding_window", "mvu", "rhe_shift", "requant", "spatial_map",
-                                           "conv_layer"),
-               "sim.test_conv_layer", case, parameters=params,
+    sources = rtl_sources("stream_fifo", "sliding_window", "mvu", "rhe_shift", "requant", "spatial_map", "conv_layer")
+    concatenated = [k for k, v in params.items() if v.startswith("{")]
+    assert bool(concatenated) == case.startswith("tail_64"), concatenated
+    if concatenated:
+        sources, top, params = [*sources, wrapper(tmp_path, layer, params)], "conv_layer_wide", {}
+    else:
+        top = "conv_layer"
+    run_cocotb(top, sources, "sim.test_conv_layer", case, parameters=params,
                extra_env={"CONV_LAYER_CASE": str(npz), "PYTHONPATH": str(REPO)})

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from hw.layers.mvu import acc_width, mvu_ref, pack_weights
-from hw.numerics import int_range
+from hw.numerics import int_range, verilog_hex
 from sim.runner import REPO, rtl_sources, run_cocotb
 
 CASES = {
@@ -62,7 +62,7 @@ def test_mvu(case):
     params = dict(MW=mw, MH=mh, PE=pe, SIMD=simd, BINARY=binary, IN_WIDTH=in_width, IN_SIGNED=in_signed,
                   W_WIDTH=w_width, ACC_WIDTH=aw, SIDE_WIDTH=side_width, WEIGHT_MEM=weight_mem)
     nbits = mh * mw * w_width
-    hdl_params = dict(params, WEIGHTS=f"{nbits}'h{pack_weights(w, w_width):x}")
+    hdl_params = dict(params, WEIGHTS=verilog_hex(pack_weights(w, w_width), nbits))
     cfg = {"params": params, "w": w.tolist(), "seed": int(rng.integers(1 << 30))}
     pythonpath = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     run_cocotb(

@@ -9,7 +9,7 @@ import pytest
 
 from hw.layers.sliding_window import (line_buffer_beats, line_buffer_bram36, pack_sign_windows, sign_windows,
                                       sliding_window_ref)
-from hw.numerics import pack
+from hw.numerics import pack, verilog_hex
 from sim.runner import rtl_sources, run_cocotb
 
 CASES = {
@@ -45,7 +45,7 @@ CASES = {
 
 def shift_literal(shift, ew: int) -> str:
     """sliding_window.v SHIFT: channel i's EW+1-bit two's-complement shift at [i*(EW+1) +: EW+1]."""
-    return f"{len(shift) * (ew + 1)}'h{pack(shift, ew + 1):x}"
+    return verilog_hex(pack(shift, ew + 1), len(shift) * (ew + 1))
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -22,7 +22,7 @@ from hw.layers.mvu import acc_width, mvu_ref, pack_weights
 from hw.layers.requant import RequantParams, requant_ref
 from hw.layers.spatial_map import SpatialMapParams, spatial_map_ref
 from hw.layers.sliding_window import line_buffer_beats, sign_windows, sliding_window_ref
-from hw.numerics import pack
+from hw.numerics import pack, verilog_hex
 
 
 RAM_STYLES = ("auto", "distributed", "block")
@@ -193,11 +193,11 @@ class ConvLayer:
             "IN_SIGNED": str(int(self.in_signed)), "BINARY": str(int(self.binary)),
             "PE": str(self.pe), "SIMD": str(self.simd), "WEIGHT_MEM": str(self.weight_mem), "W_WIDTH": str(mvu_w),
             "ACC_WIDTH": str(self.acc_width),
-            "WEIGHTS": f"{self.mh * self.mw * mvu_w}'h{pack_weights(self.weights, mvu_w):x}",
+            "WEIGHTS": verilog_hex(pack_weights(self.weights, mvu_w), self.mh * self.mw * mvu_w),
         }
         if self.sign_shift is not None:
             p["SHIFT_EN"] = "1"
-            p["SHIFT"] = f"{self.c_in * (self.in_width + 1)}'h{pack(self.sign_shift, self.in_width + 1):x}"
+            p["SHIFT"] = verilog_hex(pack(self.sign_shift, self.in_width + 1), self.c_in * (self.in_width + 1))
         for k, v in self.requant.verilog_param_literals().items():
             if k not in ("C", "ACC_WIDTH") and (self.requant.HAS_MAP or k not in ("HAS_MAP", "MAP_WIDTH")) \
                     and (self.requant.HAS_SKIP_MAP or k not in ("HAS_SKIP_MAP", "SKIP_FRAC")):

@@ -22,7 +22,7 @@ from typing import Sequence
 
 import numpy as np
 
-from hw.numerics import bits_for_range, clip, int_range, pack, rhe_shift
+from hw.numerics import bits_for_range, clip, int_range, pack, rhe_shift, verilog_hex
 
 
 def signed_width(lo: int, hi: int) -> int:
@@ -178,7 +178,7 @@ class RequantParams:
     def verilog_param_literals(self) -> dict[str, str]:
         """verilog_params() as Verilog literal strings (wide ones sized hex), e.g. for -G / chparam."""
         widths = self.verilog_param_widths()
-        return {n: (f"{widths[n]}'h{v:x}" if n in widths else str(v)) for n, v in self.verilog_params().items()}
+        return {n: (verilog_hex(v, widths[n]) if n in widths else str(v)) for n, v in self.verilog_params().items()}
 
     def to_json(self) -> dict:
         return {f.name: (list(getattr(self, f.name)) if isinstance(getattr(self, f.name), tuple)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from hw.numerics import bits_for_range, clip, int_range, pack, rhe_shift
+from hw.numerics import bits_for_range, clip, int_range, pack, rhe_shift, verilog_hex
 
 
 def sigmoid_table(logit_frac: int, logit_width: int = 8, map_width: int = 8, map_frac: int | None = None
@@ -86,7 +86,7 @@ class SpatialMapParams:
 
     def verilog_param_literals(self) -> dict[str, str]:
         widths = {"W": self.C * self.W_WIDTH, "TABLE": (1 << self.L_WIDTH) * self.MAP_WIDTH, "B": self.B_WIDTH}
-        return {k: (f"{widths[k]}'h{v:x}" if k in widths else str(v)) for k, v in self.verilog_params().items()}
+        return {k: (verilog_hex(v, widths[k]) if k in widths else str(v)) for k, v in self.verilog_params().items()}
 
     def to_json(self) -> dict:
         return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v) for f in fields(self)}
