@@ -30,6 +30,21 @@ def instances(top_v: str) -> list[tuple[str, str, dict[str, str]]]:
     return out
 
 
+def chparam_values(params: dict[str, str], dim_bits: str, max_w: str) -> dict[str, str]:
+    """An instance's parameters as Yosys ``chparam -set`` takes them: the top's localparams substituted, integer
+    expressions evaluated, and a concatenation of hex literals (hw.numerics.verilog_hex: a value too wide for one
+    Verilator literal) joined into one (chparam takes one constant per parameter; Yosys has no width limit)."""
+    out = {}
+    for k, v in params.items():
+        v = v.replace("DIM_BITS", dim_bits).replace("MAX_W", max_w)
+        if re.fullmatch(r"[0-9*+ ()-]+", v):
+            v = str(eval(v))
+        elif v.startswith("{"):
+            v = "{1}'h{0:x}".format(*parse_verilog_hex(v))
+        out[k] = v
+    return out
+
+
 def spatial_map_params(conv: dict[str, str], prefix: str = "SM_") -> dict[str, str]:
     """The parameters conv_layer.v gives its spatial_map instance (``SM2_``: the skip map's, beside the first),
     from the conv_layer's: a binary layer's window beat is {centre tap, 9*C_IN sign bits}."""
@@ -51,12 +66,7 @@ def main(argv=None) -> int:
     max_w = re.search(r"MAX_W = (\d+);", top).group(1)
     report = {}
     for module, inst, params in instances(top):
-        params = {k: v.replace("DIM_BITS", dim_bits).replace("MAX_W", max_w) for k, v in params.items()}
-        params = {k: (str(eval(v)) if re.fullmatch(r"[0-9*+ ()-]+", v) else v) for k, v in params.items()}
-        # chparam takes one constant per -set: a concatenation of hex literals (hw.numerics.verilog_hex, a value too
-        # wide for one Verilator literal) is joined back into one (Yosys has no such limit)
-        params = {k: ("{1}'h{0:x}".format(*parse_verilog_hex(v)) if v.startswith("{") else v)
-                  for k, v in params.items()}
+        params = chparam_values(params, dim_bits, max_w)
         r = synth_xc7(srcs, module, build / "module_synth" / inst, params)
         report[inst] = {"module": module, "resources": r["resources"]}
         print(f"{inst:16s} {module:18s} {json.dumps(r['resources'])}", flush=True)
