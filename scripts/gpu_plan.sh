@@ -113,12 +113,18 @@
 # c64d_float.pt) reached Set5 37.01 in 45 min (model/checkpoints/board_c64_r10kd.pt); without the teacher 36.97, with
 # the signs frozen (--binary-lr 0) 36.94.  So the quantised stage below now distils from the float stage just trained,
 # at --binary-lr 0.1; the bar to clear is board_c64_r10kd's 37.01.
+# 2026-11-28: the call of this plan was refused (no new device machine lent at that time); its CPU smoke test passed
+# (ANNEAL=0.01, 3 min 12 s). board_c64_r10kd.pt became the default (Set5 37.01). model.train now takes
+# --tail-weight-bits: calibrated but not trained, 10-bit tail weights gave +0.13 dB on c64d_float
+# (reports/quant_sensitivity_head_tail.json), so the quantised stage runs twice from the float stage, side by side (a
+# quantised step is launch-bound; each process has its own 2 threads on the 16 cores): as the default (8-bit tail
+# weights) and with 10-bit tail weights. Compare each one's steps/s with the 6.7 of c64b_gpu alone.
 # ANNEAL scales the budget (the CPU smoke test of this plan sets it tiny).
 A="${ANNEAL:-1}"
 m() { python3 -c "print(round($1 * $A, 4))"; }
 c64=(--block Single-Spatial --channels 64 --resblocks 4 --patch 48 --iters 100000000 --eval-every 4000)
+qat=(--init "$W/c64f_float.pt" --res-bits 10 --batch 128 --lr 1e-4 --binary-lr 0.1 --teacher "$W/c64f_float.pt"
+     --anneal-minutes "$(m 3.5)")
 train c64f_float "${c64[@]}" --float --init model/checkpoints/c64d_float.pt --batch 256 --lr 1.5e-4 \
     --anneal-minutes "$(m 4)" &&
-  train c64f_r10 "${c64[@]}" --init "$W/c64f_float.pt" --res-bits 10 --batch 128 --lr 1e-4 \
-    --binary-lr 0.1 --teacher "$W/c64f_float.pt" \
-    --anneal-minutes "$(m 3.5)" &
+  { train c64f_r10 "${c64[@]}" "${qat[@]}" & train c64f_r10t10 "${c64[@]}" "${qat[@]}" --tail-weight-bits 10 & wait; } &
