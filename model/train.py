@@ -176,7 +176,7 @@ def main(argv=None):
     for w in WIDTH_OPTIONS:
         flag = "--" + w.replace("_", "-")
         widths[w] = next(b for b in (getattr(a, w), done and getattr(done, w), src and getattr(src, w),
-                                     getattr(SRConfig, w)) if b)
+                                     getattr(SRConfig, w)) if b is not None)
         if widths[w] < 2:
             ap.error(f"{flag} must be at least 2 (got {widths[w]})")
         if done and getattr(done, w) != widths[w]:

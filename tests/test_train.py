@@ -149,6 +149,9 @@ def test_tail_and_head_weight_bits_from_init(tmp_path):
     assert load_checkpoint(q10)[0].cfg.tail_weight_bits == 10
     with pytest.raises(SystemExit):
         train([*common, "--tail-weight-bits", "12", "--iters", "3", "--resume", "--out", str(q10)])
+    for bad in ("0", "1"):  # a width below 2 is an error, not the default
+        with pytest.raises(SystemExit):
+            train([*common, "--tail-weight-bits", bad, "--iters", "1", "--out", str(tmp_path / "bad.pt")])
 
 
 def test_binary_lr_zero_freezes_the_signs_and_trains_the_rest(tmp_path):
