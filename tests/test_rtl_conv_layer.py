@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from hw.codegen import TEMPLATES, _param_list, fill
 from hw.layers.conv_layer import ConvLayer
 from hw.layers.requant import RequantParams
 from hw.layers.spatial_map import SpatialMapParams, sigmoid_table
@@ -42,9 +43,12 @@ def mac_layer(rng, c_in, c_out, w_bits=8, s1=9):
 
 
 def wrapper(tmp_path, layer: ConvLayer, params: dict[str, str]) -> Path:
-    """A top holding conv_layer with ``params`` written into its instance: Verilator's -G takes one literal per
-    parameter, so a value given as a concatenation (hw.numerics.verilog_hex, over 32,768 bits) goes this way, as
-    in the generated sr_top."""
+    """A top holding conv_layer with ``params`` written into its instance, by the instance template the generated
+    sr_top uses (hw/codegen.py): Verilator's -G takes one literal per parameter, so a value given as a
+    concatenation (hw.numerics.verilog_hex, over 32,768 bits) goes this way."""
+    instance = fill((TEMPLATES / "conv_layer_instance.v").read_text(), {
+        "NAME": "u", "DESCRIPTION": "the layer under test", "PARAMS": _param_list(params),
+        "OUT_BITS": layer.c_out * layer.out_width, "IN": "s_axis"})
     v = tmp_path / "conv_layer_wide.v"
     v.write_text(
         "module conv_layer_wide (\n"
@@ -53,10 +57,8 @@ def wrapper(tmp_path, layer: ConvLayer, params: dict[str, str]) -> Path:
         "    output wire s_axis_tready,\n"
         f"    output wire [{layer.c_out * layer.out_width - 1}:0] m_axis_tdata, output wire m_axis_tvalid,\n"
         "    input wire m_axis_tready);\n"
-        "conv_layer #(\n" + ",\n".join(f"    .{k}({val})" for k, val in params.items()) + "\n) u (\n"
-        "    .clk(clk), .rst(rst), .cfg_width(cfg_width), .cfg_height(cfg_height),\n"
-        "    .s_axis_tdata(s_axis_tdata), .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready),\n"
-        "    .m_axis_tdata(m_axis_tdata), .m_axis_tvalid(m_axis_tvalid), .m_axis_tready(m_axis_tready));\n"
+        f"{instance}"
+        "assign m_axis_tdata = u_tdata;\nassign m_axis_tvalid = u_tvalid;\nassign u_tready = m_axis_tready;\n"
         "endmodule\n")
     return v
 
